@@ -1,0 +1,423 @@
+//! Liberal decoding, applied to progenitor's output.
+//!
+//! typify emits closed types: an enum value or union variant it does not know fails the
+//! whole response. The service adds values without notice, so this pass rewrites every
+//! enum in the generated `types` module, by its shape, never by its name:
+//!
+//! - **string enums** (all variants unit) get an `Unknown(String)` variant and hand-rolled
+//!   serde impls: known values map to their variant, anything else is kept verbatim and
+//!   serialises back unchanged. `FromStr` becomes infallible for the same reason.
+//! - **unions** (typify's `#[serde(untagged)]` enums) get a final `Unknown(serde_json::Value)`
+//!   variant, so a value matching none of the variants is kept as raw JSON.
+//! - **tagged unions** (a `oneOf` with a `discriminator` in the spec) additionally get a
+//!   `Deserialize` impl that dispatches on the tag: a known tag decodes into its variant,
+//!   an unknown tag *or a malformed known variant* is kept as raw JSON. Trying the
+//!   variants in order, as `untagged` does, would let a lenient variant swallow another's.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Result, bail};
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemImpl, Type, parse_quote};
+
+/// A discriminated union as the spec declares it.
+#[derive(Debug, Clone)]
+pub struct TaggedUnion {
+    /// Name of the property that carries the tag.
+    pub property: String,
+    /// Tag value -> Rust type name of the variant's payload.
+    pub mapping: BTreeMap<String, String>,
+}
+
+/// What the pass did, for the regen summary and for tests.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Opened {
+    pub string_enums: Vec<String>,
+    pub unions: Vec<String>,
+    pub tagged_unions: Vec<String>,
+}
+
+/// Rewrites the `types` module of `file` in place.
+///
+/// `tagged` maps Rust enum names to the discriminator the spec gives them. Every entry must
+/// name an enum that progenitor generated, so a union that typify renamed or flattened
+/// fails generation loudly instead of silently losing its dispatch.
+pub fn open_types(file: &mut syn::File, tagged: &BTreeMap<String, TaggedUnion>) -> Result<Opened> {
+    let Some(types) = file.items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        bail!("progenitor's output has no `types` module");
+    };
+
+    let mut opened = Opened::default();
+    let mut string_enums = BTreeMap::new();
+    let mut unions = Vec::new();
+    for item in types.iter() {
+        if let Item::Enum(e) = item {
+            if is_untagged(&e.attrs) {
+                unions.push(e.ident.to_string());
+            } else if e.variants.iter().all(|v| matches!(v.fields, Fields::Unit)) {
+                string_enums.insert(e.ident.to_string(), wire_names(e)?);
+            } else {
+                bail!(
+                    "generated enum `{}` is neither a string enum nor an untagged union; \
+                     the liberal-decoding pass does not know how to open it",
+                    e.ident
+                );
+            }
+        }
+    }
+    for name in tagged.keys() {
+        if !unions.contains(name) {
+            bail!(
+                "the spec declares `{name}` as a discriminated union, but progenitor generated \
+                 no untagged enum of that name"
+            );
+        }
+    }
+
+    let mut extra: Vec<Item> = Vec::new();
+    let mut fallbacks: BTreeMap<String, Ident> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(types.len());
+    for item in types.drain(..) {
+        match item {
+            Item::Enum(mut e) if string_enums.contains_key(&e.ident.to_string()) => {
+                let wires = &string_enums[&e.ident.to_string()];
+                let fallback = fallback_name(&e);
+                open_string_enum(&mut e, &fallback);
+                extra.extend(string_enum_impls(&e.ident, wires, &fallback));
+                opened.string_enums.push(e.ident.to_string());
+                kept.push(Item::Enum(e));
+            }
+            Item::Enum(mut e) if unions.contains(&e.ident.to_string()) => {
+                let fallback = fallback_name(&e);
+                e.variants.push(parse_quote! {
+                    /// A value that matches none of the variants above, kept as sent.
+                    #fallback(::serde_json::Value)
+                });
+                fallbacks.insert(e.ident.to_string(), fallback.clone());
+                if let Some(tag) = tagged.get(&e.ident.to_string()) {
+                    remove_derive(&mut e.attrs, "Deserialize");
+                    extra.push(tagged_deserialize(&e, tag, &fallback)?);
+                    opened.tagged_unions.push(e.ident.to_string());
+                } else {
+                    opened.unions.push(e.ident.to_string());
+                }
+                kept.push(Item::Enum(e));
+            }
+            Item::Impl(imp) => {
+                let Some((trait_name, self_name)) = impl_names(&imp) else {
+                    kept.push(Item::Impl(imp));
+                    continue;
+                };
+                if string_enums.contains_key(&self_name)
+                    && matches!(trait_name.as_str(), "Display" | "FromStr" | "TryFrom")
+                {
+                    // Replaced by `string_enum_impls`, which know about `Unknown`.
+                    continue;
+                }
+                if let Some(fallback) = fallbacks.get(&self_name)
+                    && trait_name == "Display"
+                {
+                    kept.push(Item::Impl(extend_display_match(imp, fallback)?));
+                    continue;
+                }
+                kept.push(Item::Impl(imp));
+            }
+            other => kept.push(other),
+        }
+    }
+    kept.extend(extra);
+    *types = kept;
+    Ok(opened)
+}
+
+fn is_untagged(attrs: &[Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .any(|a| {
+            let mut untagged = false;
+            // Other serde options are irrelevant here; a parse error just means "not untagged".
+            let _ = a.parse_nested_meta(|meta| {
+                untagged |= meta.path.is_ident("untagged");
+                Ok(())
+            });
+            untagged
+        })
+}
+
+/// The value each unit variant has on the wire (`#[serde(rename = "…")]`, else its name).
+fn wire_names(e: &ItemEnum) -> Result<Vec<(Ident, String)>> {
+    e.variants
+        .iter()
+        .map(|v| {
+            let mut wire = v.ident.to_string();
+            for attr in v.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+                attr.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("rename") {
+                        let lit: syn::LitStr = meta.value()?.parse()?;
+                        wire = lit.value();
+                    }
+                    Ok(())
+                })?;
+            }
+            Ok((v.ident.clone(), wire))
+        })
+        .collect()
+}
+
+/// `Unknown`, unless the spec already has a value of that name (`unknown` is a real
+/// dependent-agent type), then the first free alternative.
+fn fallback_name(e: &ItemEnum) -> Ident {
+    let taken = |name: &str| e.variants.iter().any(|v| v.ident == name);
+    let name = std::iter::once("Unknown".to_owned())
+        .chain((0..).map(|i| {
+            if i == 0 {
+                "UnknownValue".to_owned()
+            } else {
+                format!("UnknownValue{i}")
+            }
+        }))
+        .find(|name| !taken(name))
+        .unwrap_or_else(|| "UnknownValue".to_owned());
+    Ident::new(&name, Span::call_site())
+}
+
+fn open_string_enum(e: &mut ItemEnum, fallback: &Ident) {
+    for name in ["Copy", "Deserialize", "Serialize"] {
+        remove_derive(&mut e.attrs, name);
+    }
+    for v in e.variants.iter_mut() {
+        v.attrs.retain(|a| !a.path().is_ident("serde"));
+    }
+    e.variants.push(parse_quote! {
+        /// A value this version of the bindings does not know, kept verbatim.
+        #fallback(::std::string::String)
+    });
+}
+
+/// Drops one trait (matched by its last path segment) from every `#[derive]` of `attrs`.
+fn remove_derive(attrs: &mut [Attribute], name: &str) {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let kept: Vec<&syn::Path> = paths
+            .iter()
+            .filter(|p| p.segments.last().is_none_or(|s| s.ident != name))
+            .collect();
+        *attr = parse_quote!(#[derive(#(#kept),*)]);
+    }
+}
+
+fn string_enum_impls(ident: &Ident, wires: &[(Ident, String)], fallback: &Ident) -> Vec<Item> {
+    let variants: Vec<&Ident> = wires.iter().map(|(v, _)| v).collect();
+    let values: Vec<&String> = wires.iter().map(|(_, w)| w).collect();
+    let expecting = format!("a string naming a {ident}");
+    let file: syn::File = parse_quote! {
+        impl #ident {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #values,)*
+                    Self::#fallback(value) => value.as_str(),
+                }
+            }
+            /// Whether the value is one these bindings do not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::#fallback(_))
+            }
+        }
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::std::convert::From<&str> for #ident {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#values => Self::#variants,)*
+                    other => Self::#fallback(other.to_owned()),
+                }
+            }
+        }
+        impl ::std::convert::From<::std::string::String> for #ident {
+            fn from(value: ::std::string::String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::#fallback(_) => Self::#fallback(value),
+                    known => known,
+                }
+            }
+        }
+        impl ::std::str::FromStr for #ident {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct Visitor;
+                impl ::serde::de::Visitor<'_> for Visitor {
+                    type Value = #ident;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<Self::Value, E> {
+                        Ok(#ident::from(value))
+                    }
+                    fn visit_string<E: ::serde::de::Error>(self, value: ::std::string::String) -> ::std::result::Result<Self::Value, E> {
+                        Ok(#ident::from(value))
+                    }
+                }
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+    };
+    file.items
+}
+
+/// `Deserialize` for a discriminated union: dispatch on the tag, keep the raw JSON of an
+/// unknown tag or a variant that does not decode.
+fn tagged_deserialize(e: &ItemEnum, tag: &TaggedUnion, fallback: &Ident) -> Result<Item> {
+    let ident = &e.ident;
+    let property = &tag.property;
+    let mut arms: Vec<TokenStream> = Vec::new();
+    for (value, payload) in &tag.mapping {
+        let variant = e
+            .variants
+            .iter()
+            .find(|v| match &v.fields {
+                Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+                    type_last_ident(&f.unnamed[0].ty).is_some_and(|i| &i == payload)
+                }
+                _ => false,
+            })
+            .map(|v| v.ident.clone());
+        let Some(variant) = variant else {
+            bail!("union `{ident}`: no variant carries `{payload}` (tag value `{value}`)");
+        };
+        let payload = Ident::new(payload, Span::call_site());
+        arms.push(quote! {
+            ::std::option::Option::Some(#value) => match <#payload as ::serde::Deserialize>::deserialize(&value) {
+                ::std::result::Result::Ok(known) => Self::#variant(known),
+                ::std::result::Result::Err(_) => Self::#fallback(value),
+            },
+        });
+    }
+    Ok(parse_quote! {
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(str::to_owned);
+                Ok(match tag.as_deref() {
+                    #(#arms)*
+                    _ => Self::#fallback(value),
+                })
+            }
+        }
+    })
+}
+
+fn type_last_ident(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// `(trait, self type)` by last path segment, for trait impls on a plain path type.
+fn impl_names(imp: &ItemImpl) -> Option<(String, String)> {
+    let (_, trait_path, _) = imp.trait_.as_ref()?;
+    let trait_name = trait_path.segments.last()?.ident.to_string();
+    let self_name = type_last_ident(&imp.self_ty)?;
+    Some((trait_name, self_name))
+}
+
+/// typify's `Display` for a union matches every variant; add the `Unknown` arm.
+fn extend_display_match(mut imp: ItemImpl, fallback: &Ident) -> Result<ItemImpl> {
+    for item in imp.items.iter_mut() {
+        if let syn::ImplItem::Fn(f) = item
+            && let Some(syn::Stmt::Expr(syn::Expr::Match(m), _)) = f.block.stmts.last_mut()
+        {
+            m.arms.push(parse_quote! {
+                Self::#fallback(value) => ::std::fmt::Display::fmt(value, f),
+            });
+            return Ok(imp);
+        }
+    }
+    bail!("a union's Display impl has an unexpected shape")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(src: &str, tagged: &BTreeMap<String, TaggedUnion>) -> (String, Opened) {
+        let mut file: syn::File = syn::parse_str(src).expect("test input parses");
+        let opened = open_types(&mut file, tagged).expect("pass succeeds");
+        (prettyplease::unparse(&file), opened)
+    }
+
+    #[test]
+    fn string_enum_gains_unknown_and_loses_serde_derive() {
+        let (out, opened) = run(
+            r#"pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+                pub enum Mode { #[serde(rename = "a_b")] AB }
+                impl ::std::fmt::Display for Mode { fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { todo!() } }
+            }"#,
+            &BTreeMap::new(),
+        );
+        assert_eq!(opened.string_enums, vec!["Mode"]);
+        assert!(out.contains("Unknown(::std::string::String)"));
+        assert!(!out.contains("Copy"));
+        assert!(out.contains("\"a_b\" => Self::AB"));
+        assert_eq!(out.matches("impl ::std::fmt::Display for Mode").count(), 1);
+        assert!(!out.contains("todo!"));
+    }
+
+    #[test]
+    fn tagged_union_without_generated_enum_is_an_error() {
+        let mut file: syn::File = syn::parse_str("pub mod types {}").expect("parses");
+        let tagged = BTreeMap::from([(
+            "Missing".to_owned(),
+            TaggedUnion {
+                property: "type".into(),
+                mapping: BTreeMap::new(),
+            },
+        )]);
+        let err = open_types(&mut file, &tagged).expect_err("must fail");
+        assert!(err.to_string().contains("`Missing`"), "{err}");
+    }
+
+    #[test]
+    fn untagged_union_gains_raw_json_variant() {
+        let (out, opened) = run(
+            r#"pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                #[serde(untagged)]
+                pub enum U { String(::std::string::String), Integer(i64) }
+                impl ::std::fmt::Display for U {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        match self { Self::String(x) => x.fmt(f), Self::Integer(x) => x.fmt(f) }
+                    }
+                }
+            }"#,
+            &BTreeMap::new(),
+        );
+        assert_eq!(opened.unions, vec!["U"]);
+        assert!(out.contains("Unknown(::serde_json::Value)"));
+        assert!(out.contains("Self::Unknown(value) =>"));
+    }
+}

@@ -1,0 +1,129 @@
+//! Maintainer commands for elevenlabs-mcp.
+//!
+//! - `cargo xtask regen [--check]`: spec -> lint -> progenitor -> bindings.
+//! - `cargo xtask lint`: only the spec lint.
+//! - `cargo xtask spec-diff --upstream FILE`: compare the spec with a vendor document.
+
+mod generate;
+mod liberal;
+mod lint;
+mod lower;
+mod spec;
+mod spec_diff;
+mod summary;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "\
+usage:
+  cargo xtask regen [--check]          regenerate crates/elevenlabs-mcp-raw from the spec
+                                       (--check: change nothing, fail if anything is stale)
+  cargo xtask lint                     report spec shapes progenitor cannot handle
+  cargo xtask spec-diff --upstream F   compare the spec with the vendor's OpenAPI document F";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode> {
+    let root = spec::workspace_root();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["regen"] => regen(&root, false),
+        ["regen", "--check"] => regen(&root, true),
+        ["lint"] => {
+            let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
+            let findings = lint::lint(&spec.doc);
+            for f in &findings {
+                eprintln!("{f}");
+            }
+            if findings.is_empty() {
+                println!("{}: no problems", spec::SPEC_PATH);
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        ["spec-diff", "--upstream", file] => spec_diff(&root, &PathBuf::from(file)),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => bail!("unrecognised arguments {args:?}\n{USAGE}"),
+    }
+}
+
+fn regen(root: &std::path::Path, check: bool) -> Result<ExitCode> {
+    let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
+    let fresh = generate::generate(&spec)?;
+    let out = root.join(generate::OUTPUT_PATH);
+    let current = std::fs::read_to_string(&out).unwrap_or_default();
+    if current == fresh {
+        println!(
+            "{} is up to date with {}",
+            generate::OUTPUT_PATH,
+            spec::SPEC_PATH
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let changes = summary::describe(&current, &fresh);
+    let changes = if changes.is_empty() {
+        "  no change to operations or types (header, docs or formatting only)\n".to_owned()
+    } else {
+        changes
+    };
+    if check {
+        eprintln!(
+            "{} is stale: it does not match what {} generates.\nWhat regenerating would change:\n{changes}run `cargo xtask regen` and commit the result.",
+            generate::OUTPUT_PATH,
+            spec::SPEC_PATH
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    std::fs::write(&out, fresh).with_context(|| format!("writing {}", out.display()))?;
+    println!(
+        "wrote {}\nWhat changed for users:\n{changes}",
+        generate::OUTPUT_PATH
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn spec_diff(root: &std::path::Path, upstream: &std::path::Path) -> Result<ExitCode> {
+    let ours = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
+    let bytes =
+        std::fs::read(upstream).with_context(|| format!("reading {}", upstream.display()))?;
+    let theirs =
+        spec::parse_yaml(&bytes).with_context(|| format!("parsing {}", upstream.display()))?;
+    let d = spec_diff::diff(&ours.doc, &theirs);
+    println!(
+        "Upstream has, and {} lacks ({}):",
+        spec::SPEC_PATH,
+        d.missing.len()
+    );
+    for fact in &d.missing {
+        println!("  - {fact}");
+    }
+    println!(
+        "{} has, and upstream lacks ({}):",
+        spec::SPEC_PATH,
+        d.extra.len()
+    );
+    for fact in &d.extra {
+        println!("  + {fact}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
