@@ -49,8 +49,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The workspace root: the parent of the xtask crate.
+/// The workspace root: `XTASK_WORKSPACE_ROOT` when set (the xtask's own tests run it on a
+/// scratch copy), else the parent of the xtask crate.
 pub fn workspace_root() -> PathBuf {
+    if let Some(root) = std::env::var_os("XTASK_WORKSPACE_ROOT") {
+        return PathBuf::from(root);
+    }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map(Path::to_path_buf)
