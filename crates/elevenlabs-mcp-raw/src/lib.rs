@@ -39,6 +39,8 @@
 #[allow(
     clippy::all,
     clippy::pedantic,
+    clippy::unwrap_used,
+    clippy::todo,
     missing_debug_implementations,
     missing_docs,
     unused_imports,
