@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace")
+        .to_path_buf()
 }
 
 fn validator() -> PathBuf {
@@ -26,9 +29,19 @@ fn spec_passes_openapi_spec_validator() {
         validator.display()
     );
     let spec = workspace().join("openapi/elevenlabs-mcp.yaml");
-    let out = Command::new(&validator).arg(&spec).output().expect("validator runs");
-    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "the spec is not valid OpenAPI:\n{report}");
+    let out = Command::new(&validator)
+        .arg(&spec)
+        .output()
+        .expect("validator runs");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "the spec is not valid OpenAPI:\n{report}"
+    );
     assert!(report.contains("OK"), "{report}");
 }
 
@@ -36,15 +49,30 @@ fn spec_passes_openapi_spec_validator() {
 fn validator_rejects_a_broken_spec() {
     // Proves the check above can fail: the same spec with a dangling reference.
     let validator = validator();
-    assert!(validator.exists(), "{} not found: run `scripts/test`", validator.display());
-    let spec = std::fs::read_to_string(workspace().join("openapi/elevenlabs-mcp.yaml")).expect("spec");
-    let broken = spec.replacen("#/components/schemas/McpServerList", "#/components/schemas/NoSuchSchema", 1);
+    assert!(
+        validator.exists(),
+        "{} not found: run `scripts/test`",
+        validator.display()
+    );
+    let spec =
+        std::fs::read_to_string(workspace().join("openapi/elevenlabs-mcp.yaml")).expect("spec");
+    let broken = spec.replacen(
+        "#/components/schemas/McpServerList",
+        "#/components/schemas/NoSuchSchema",
+        1,
+    );
     assert_ne!(spec, broken);
     let dir = std::env::temp_dir().join(format!("elevenlabs-mcp-validator-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("mkdir");
     let path = dir.join("broken.yaml");
     std::fs::write(&path, broken).expect("write");
-    let out = Command::new(&validator).arg(&path).output().expect("validator runs");
+    let out = Command::new(&validator)
+        .arg(&path)
+        .output()
+        .expect("validator runs");
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(!out.status.success(), "the validator accepted a dangling $ref");
+    assert!(
+        !out.status.success(),
+        "the validator accepted a dangling $ref"
+    );
 }

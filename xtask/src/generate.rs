@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use crate::liberal::{self, TaggedUnion};
-use crate::{lint, lower, spec};
+use crate::{docs, lint, lower, spec};
 
 /// The progenitor-impl version this xtask is built against (a test checks Cargo.lock).
 pub const PROGENITOR_VERSION: &str = "0.15.1";
@@ -52,6 +52,7 @@ pub fn generate(spec: &spec::Spec) -> Result<String> {
 
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
     liberal::open_types(&mut file, &tagged_unions(&spec.doc))?;
+    docs::split_doc_lines(&mut file);
     let body = rustfmt(&prettyplease::unparse(&file))?;
     Ok(format!("{}{body}", header(&spec.sha256())))
 }

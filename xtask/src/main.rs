@@ -4,6 +4,7 @@
 //! - `cargo xtask lint`: only the spec lint.
 //! - `cargo xtask spec-diff --upstream FILE`: compare the spec with a vendor document.
 
+mod docs;
 mod generate;
 mod liberal;
 mod lint;

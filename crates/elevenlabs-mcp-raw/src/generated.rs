@@ -3026,11 +3026,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for ElevenLabs Agents Platform: MCP servers
-
-The part of the ElevenLabs API that registers remote MCP servers with a workspace, sets how their tools are approved, overrides per-tool behaviour and lists the tools a server exposes. Written for the elevenlabs-mcp Rust SDK; the source of truth for its generated bindings.
-
-Version: 1.0*/
+/// Client for ElevenLabs Agents Platform: MCP servers
+///
+/// The part of the ElevenLabs API that registers remote MCP servers with a workspace, sets how their tools are approved, overrides per-tool behaviour and lists the tools a server exposes. Written for the elevenlabs-mcp Rust SDK; the source of truth for its generated bindings.
+///
+/// Version: 1.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -3083,13 +3083,11 @@ impl ClientInfo<()> for Client {
 impl ClientHooks<()> for &Client {}
 #[allow(clippy::all)]
 impl Client {
-    /**List MCP servers
-
-    Returns every MCP server configured in the workspace.
-
-    Sends a `GET` request to `/v1/convai/mcp-servers`
-
-    */
+    /// List MCP servers
+    ///
+    /// Returns every MCP server configured in the workspace.
+    ///
+    /// Sends a `GET` request to `/v1/convai/mcp-servers`
     pub async fn mcp_servers_list<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::McpServerList>, Error<types::HttpValidationError>> {
@@ -3124,15 +3122,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an MCP server
-
-    Registers a remote MCP server with the workspace.
-
-    Sends a `POST` request to `/v1/convai/mcp-servers`
-
-    Arguments:
-    - `body`: The server to register.
-    */
+    /// Create an MCP server
+    ///
+    /// Registers a remote MCP server with the workspace.
+    ///
+    /// Sends a `POST` request to `/v1/convai/mcp-servers`
+    ///
+    /// Arguments:
+    /// - `body`: The server to register.
     pub async fn mcp_servers_create<'a>(
         &'a self,
         body: &'a types::McpServerCreateRequest,
@@ -3169,15 +3166,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get an MCP server
-
-    Returns one MCP server.
-
-    Sends a `GET` request to `/v1/convai/mcp-servers/{mcp_server_id}`
-
-    Arguments:
-    - `mcp_server_id`: Identifier of the MCP server.
-    */
+    /// Get an MCP server
+    ///
+    /// Returns one MCP server.
+    ///
+    /// Sends a `GET` request to `/v1/convai/mcp-servers/{mcp_server_id}`
+    ///
+    /// Arguments:
+    /// - `mcp_server_id`: Identifier of the MCP server.
     pub async fn mcp_servers_get<'a>(
         &'a self,
         mcp_server_id: &'a str,
@@ -3217,15 +3213,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete an MCP server
-
-    Removes a server from the workspace.
-
-    Sends a `DELETE` request to `/v1/convai/mcp-servers/{mcp_server_id}`
-
-    Arguments:
-    - `mcp_server_id`: Identifier of the MCP server.
-    */
+    /// Delete an MCP server
+    ///
+    /// Removes a server from the workspace.
+    ///
+    /// Sends a `DELETE` request to `/v1/convai/mcp-servers/{mcp_server_id}`
+    ///
+    /// Arguments:
+    /// - `mcp_server_id`: Identifier of the MCP server.
     pub async fn mcp_servers_delete<'a>(
         &'a self,
         mcp_server_id: &'a str,
@@ -3265,16 +3260,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update an MCP server
-
-    Changes some settings of a server; fields left out are kept, fields sent as null are cleared.
-
-    Sends a `PATCH` request to `/v1/convai/mcp-servers/{mcp_server_id}`
-
-    Arguments:
-    - `mcp_server_id`: Identifier of the MCP server.
-    - `body`: The settings to change.
-    */
+    /// Update an MCP server
+    ///
+    /// Changes some settings of a server; fields left out are kept, fields sent as null are cleared.
+    ///
+    /// Sends a `PATCH` request to `/v1/convai/mcp-servers/{mcp_server_id}`
+    ///
+    /// Arguments:
+    /// - `mcp_server_id`: Identifier of the MCP server.
+    /// - `body`: The settings to change.
     pub async fn mcp_servers_update<'a>(
         &'a self,
         mcp_server_id: &'a str,
@@ -3316,16 +3310,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Set the approval policy
-
-    Sets how tool calls of the server are approved. Deprecated: send `approval_policy` to the update route instead.
-
-    Sends a `PATCH` request to `/v1/convai/mcp-servers/{mcp_server_id}/approval-policy`
-
-    Arguments:
-    - `mcp_server_id`: Identifier of the MCP server.
-    - `body`: The new policy.
-    */
+    /// Set the approval policy
+    ///
+    /// Sets how tool calls of the server are approved. Deprecated: send `approval_policy` to the update route instead.
+    ///
+    /// Sends a `PATCH` request to `/v1/convai/mcp-servers/{mcp_server_id}/approval-policy`
+    ///
+    /// Arguments:
+    /// - `mcp_server_id`: Identifier of the MCP server.
+    /// - `body`: The new policy.
     pub async fn mcp_servers_approval_policy_update<'a>(
         &'a self,
         mcp_server_id: &'a str,
@@ -3367,16 +3360,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Approve a tool
-
-    Records an approval for one tool, used when the policy is per tool.
-
-    Sends a `POST` request to `/v1/convai/mcp-servers/{mcp_server_id}/tool-approvals`
-
-    Arguments:
-    - `mcp_server_id`: Identifier of the MCP server.
-    - `body`: The tool to approve.
-    */
+    /// Approve a tool
+    ///
+    /// Records an approval for one tool, used when the policy is per tool.
+    ///
+    /// Sends a `POST` request to `/v1/convai/mcp-servers/{mcp_server_id}/tool-approvals`
+    ///
+    /// Arguments:
+    /// - `mcp_server_id`: Identifier of the MCP server.
+    /// - `body`: The tool to approve.
     pub async fn mcp_servers_tool_approvals_create<'a>(
         &'a self,
         mcp_server_id: &'a str,
@@ -3418,16 +3410,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Withdraw a tool approval
-
-    Removes the approval of one tool.
-
-    Sends a `DELETE` request to `/v1/convai/mcp-servers/{mcp_server_id}/tool-approvals/{tool_name}`
-
-    Arguments:
-    - `mcp_server_id`: Identifier of the MCP server.
-    - `tool_name`: Name of the tool whose approval is removed.
-    */
+    /// Withdraw a tool approval
+    ///
+    /// Removes the approval of one tool.
+    ///
+    /// Sends a `DELETE` request to `/v1/convai/mcp-servers/{mcp_server_id}/tool-approvals/{tool_name}`
+    ///
+    /// Arguments:
+    /// - `mcp_server_id`: Identifier of the MCP server.
+    /// - `tool_name`: Name of the tool whose approval is removed.
     pub async fn mcp_servers_tool_approvals_delete<'a>(
         &'a self,
         mcp_server_id: &'a str,
@@ -3469,17 +3460,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a tool override
-
-    Adds settings for one tool that replace the server-wide ones. Answers 409 when the tool already has an override.
-
-    Sends a `POST` request to `/v1/convai/mcp-servers/{mcp_server_id}/tool-configs`
-
-    Arguments:
-    - `mcp_server_id`: Identifier of the MCP server.
-    - `environment`: Environment whose variables resolve the URL, headers and auth connection when they refer to environment variables; the service uses `production` when absent.
-    - `body`: The override to create.
-    */
+    /// Create a tool override
+    ///
+    /// Adds settings for one tool that replace the server-wide ones. Answers 409 when the tool already has an override.
+    ///
+    /// Sends a `POST` request to `/v1/convai/mcp-servers/{mcp_server_id}/tool-configs`
+    ///
+    /// Arguments:
+    /// - `mcp_server_id`: Identifier of the MCP server.
+    /// - `environment`: Environment whose variables resolve the URL, headers and auth connection when they refer to environment variables; the service uses `production` when absent.
+    /// - `body`: The override to create.
     pub async fn mcp_servers_tool_configs_create<'a>(
         &'a self,
         mcp_server_id: &'a str,
@@ -3529,16 +3519,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a tool override
-
-    Returns the override of one tool. Answers 404 when there is none.
-
-    Sends a `GET` request to `/v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}`
-
-    Arguments:
-    - `mcp_server_id`: Identifier of the MCP server.
-    - `tool_name`: Name of the tool whose override is read.
-    */
+    /// Get a tool override
+    ///
+    /// Returns the override of one tool. Answers 404 when there is none.
+    ///
+    /// Sends a `GET` request to `/v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}`
+    ///
+    /// Arguments:
+    /// - `mcp_server_id`: Identifier of the MCP server.
+    /// - `tool_name`: Name of the tool whose override is read.
     pub async fn mcp_servers_tool_configs_get<'a>(
         &'a self,
         mcp_server_id: &'a str,
@@ -3583,16 +3572,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete a tool override
-
-    Removes the override of one tool.
-
-    Sends a `DELETE` request to `/v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}`
-
-    Arguments:
-    - `mcp_server_id`: Identifier of the MCP server.
-    - `tool_name`: Name of the tool whose override is removed.
-    */
+    /// Delete a tool override
+    ///
+    /// Removes the override of one tool.
+    ///
+    /// Sends a `DELETE` request to `/v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}`
+    ///
+    /// Arguments:
+    /// - `mcp_server_id`: Identifier of the MCP server.
+    /// - `tool_name`: Name of the tool whose override is removed.
     pub async fn mcp_servers_tool_configs_delete<'a>(
         &'a self,
         mcp_server_id: &'a str,
@@ -3634,18 +3622,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a tool override
-
-    Changes some settings of an override; fields left out are kept, fields sent as null are cleared. Answers 404 when there is none.
-
-    Sends a `PATCH` request to `/v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}`
-
-    Arguments:
-    - `mcp_server_id`: Identifier of the MCP server.
-    - `tool_name`: Name of the tool whose override is changed.
-    - `environment`: Environment whose variables resolve the URL, headers and auth connection when they refer to environment variables; the service uses `production` when absent.
-    - `body`: The settings to change.
-    */
+    /// Update a tool override
+    ///
+    /// Changes some settings of an override; fields left out are kept, fields sent as null are cleared. Answers 404 when there is none.
+    ///
+    /// Sends a `PATCH` request to `/v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}`
+    ///
+    /// Arguments:
+    /// - `mcp_server_id`: Identifier of the MCP server.
+    /// - `tool_name`: Name of the tool whose override is changed.
+    /// - `environment`: Environment whose variables resolve the URL, headers and auth connection when they refer to environment variables; the service uses `production` when absent.
+    /// - `body`: The settings to change.
     pub async fn mcp_servers_tool_configs_update<'a>(
         &'a self,
         mcp_server_id: &'a str,
@@ -3697,16 +3684,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List the tools of an MCP server
-
-    Connects to the server and returns the tools it exposes.
-
-    Sends a `GET` request to `/v1/convai/mcp-servers/{mcp_server_id}/tools`
-
-    Arguments:
-    - `mcp_server_id`: Identifier of the MCP server.
-    - `environment`: Environment whose variables resolve the URL, headers and auth connection when they refer to environment variables; the service uses `production` when absent.
-    */
+    /// List the tools of an MCP server
+    ///
+    /// Connects to the server and returns the tools it exposes.
+    ///
+    /// Sends a `GET` request to `/v1/convai/mcp-servers/{mcp_server_id}/tools`
+    ///
+    /// Arguments:
+    /// - `mcp_server_id`: Identifier of the MCP server.
+    /// - `environment`: Environment whose variables resolve the URL, headers and auth connection when they refer to environment variables; the service uses `production` when absent.
     pub async fn mcp_servers_tools_list<'a>(
         &'a self,
         mcp_server_id: &'a str,
