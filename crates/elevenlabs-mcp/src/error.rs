@@ -1,0 +1,450 @@
+//! The one error type of the crate.
+//!
+//! Every failure says what happened: an API error keeps the status, the parsed `detail`, the
+//! request id, the retry hint and a bounded copy of the body; a decode error names the JSON
+//! path; invalid input names the field.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+/// How much of a response body an error keeps, in bytes.
+pub const BODY_EXCERPT_LIMIT: usize = 4096;
+
+/// Headers that carry the service's request or trace id, in order of preference.
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-trace-id",
+    "x-amzn-trace-id",
+];
+
+/// Everything that can go wrong in a call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered with a status other than 2xx.
+    Api(Box<ApiError>),
+    /// The request or the response took longer than the configured timeout.
+    Timeout(reqwest::Error),
+    /// The connection could not be made or broke off.
+    Connection(reqwest::Error),
+    /// A 2xx body that could not be decoded.
+    Decode(Box<DecodeError>),
+    /// Input refused before any request was made.
+    InvalidInput {
+        /// The argument or field at fault, such as `config.url` or `tool_name`.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The client could not be built as configured.
+    Config(String),
+}
+
+impl Error {
+    pub(crate) fn invalid_input(field: &'static str, reason: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    /// The HTTP status, for API errors.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The API error, if the service answered with one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// 404: the server, tool approval or tool override does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// 409: for example a tool override that already exists.
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(StatusCode::CONFLICT)
+    }
+
+    /// 422: the service rejected the request body or parameters.
+    pub fn is_validation(&self) -> bool {
+        self.status() == Some(StatusCode::UNPROCESSABLE_ENTITY)
+    }
+
+    /// 429: too many requests.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// 401 or 403: the key is missing, wrong or lacks permission.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(
+            self.status(),
+            Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+        )
+    }
+
+    /// A timeout on the client side.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout(_))
+    }
+
+    /// Input refused before sending.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Self::InvalidInput { .. })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api(e) => e.fmt(f),
+            Self::Timeout(e) => write!(f, "request timed out: {e}"),
+            Self::Connection(e) => write!(f, "connection failed: {e}"),
+            Self::Decode(e) => e.fmt(f),
+            Self::InvalidInput { field, reason } => write!(f, "invalid `{field}`: {reason}"),
+            Self::Config(reason) => write!(f, "invalid client configuration: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Timeout(e) | Self::Connection(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A 2xx body that did not decode into the expected type.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// JSON path of the value that failed, such as `mcp_servers[3].config.name`.
+    pub path: String,
+    /// What serde reported.
+    pub message: String,
+    /// The start of the body (at most [`BODY_EXCERPT_LIMIT`] bytes), as text.
+    pub body: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "could not decode the response at `{}`: {}; body starts: {}",
+            self.path, self.message, self.body
+        )
+    }
+}
+
+/// Decodes a response body, naming the JSON path of a failure. Every response the client
+/// reads goes through here.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::Decode(Box::new(DecodeError {
+            path,
+            message: e.into_inner().to_string(),
+            body: excerpt(body),
+        }))
+    })
+}
+
+/// A non-2xx answer from the service.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The parsed `detail` of the body.
+    pub detail: ErrorDetail,
+    /// The service's request or trace id, for support tickets.
+    pub request_id: Option<String>,
+    /// How long the service asked us to wait (`Retry-After` or `retry-after-ms`).
+    pub retry_after: Option<Duration>,
+    /// The start of the body (at most [`BODY_EXCERPT_LIMIT`] bytes), as text.
+    pub body: String,
+}
+
+/// What the service said went wrong.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ErrorDetail {
+    /// FastAPI's validation list (422): one entry per problem.
+    Validation(Vec<ValidationIssue>),
+    /// `{"detail": "text"}`.
+    Message(String),
+    /// `{"detail": {"status": "…", "message": "…"}}`.
+    Status {
+        /// Machine-readable status.
+        status: String,
+        /// Message for people.
+        message: String,
+    },
+    /// A body of another shape, kept as JSON.
+    Other(Value),
+    /// No body, or not JSON.
+    None,
+}
+
+/// One problem of a 422 answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationIssue {
+    /// Where: `body`, `query` or `path`, then keys and indices.
+    pub loc: Vec<String>,
+    /// What is wrong.
+    pub msg: String,
+    /// Machine-readable kind, such as `missing`.
+    pub kind: String,
+}
+
+impl fmt::Display for ValidationIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.loc.join("."), self.msg)
+    }
+}
+
+impl ApiError {
+    /// Builds the error from a response's parts. `now` anchors an HTTP-date `Retry-After`.
+    pub fn from_parts(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Self {
+        let json: Option<Value> = serde_json::from_slice(body).ok();
+        let detail = json.as_ref().map_or(ErrorDetail::None, |v| {
+            parse_detail(v.get("detail").unwrap_or(v))
+        });
+        let request_id = REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|name| headers.get(*name)?.to_str().ok())
+            .map(str::to_owned);
+        Self {
+            status,
+            detail,
+            request_id,
+            retry_after: retry_after(headers, now),
+            body: excerpt(body),
+        }
+    }
+}
+
+fn parse_detail(detail: &Value) -> ErrorDetail {
+    let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+    match detail {
+        Value::String(s) => ErrorDetail::Message(s.clone()),
+        Value::Array(items) if items.iter().all(|i| i.get("msg").is_some()) => {
+            ErrorDetail::Validation(
+                items
+                    .iter()
+                    .map(|i| ValidationIssue {
+                        loc: i
+                            .get("loc")
+                            .and_then(Value::as_array)
+                            .map(|l| l.iter().map(text).collect())
+                            .unwrap_or_default(),
+                        msg: i.get("msg").map(text).unwrap_or_default(),
+                        kind: i.get("type").map(text).unwrap_or_default(),
+                    })
+                    .collect(),
+            )
+        }
+        Value::Object(o) if o.contains_key("message") || o.contains_key("status") => {
+            ErrorDetail::Status {
+                status: o.get("status").map(text).unwrap_or_default(),
+                message: o.get("message").map(text).unwrap_or_default(),
+            }
+        }
+        other => ErrorDetail::Other(other.clone()),
+    }
+}
+
+/// `retry-after-ms` (milliseconds), else `Retry-After` in seconds or as an HTTP date.
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let header = |name: &str| headers.get(name)?.to_str().ok().map(str::trim);
+    if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        return Duration::try_from_secs_f64(ms / 1000.0).ok();
+    }
+    let value = header("retry-after")?;
+    if let Ok(secs) = value.parse::<f64>() {
+        return Duration::try_from_secs_f64(secs).ok();
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The first [`BODY_EXCERPT_LIMIT`] bytes as text, cut on a character boundary.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    if text.len() <= BODY_EXCERPT_LIMIT {
+        return text.into_owned();
+    }
+    let mut end = BODY_EXCERPT_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", &text[..end], body.len())
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the API answered {}", self.status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        match &self.detail {
+            ErrorDetail::Validation(issues) => {
+                f.write_str(":")?;
+                for issue in issues {
+                    write!(f, "\n  {issue}")?;
+                }
+                Ok(())
+            }
+            ErrorDetail::Message(m) => write!(f, ": {m}"),
+            ErrorDetail::Status { status, message } => write!(f, ": {message} ({status})"),
+            ErrorDetail::Other(v) => write!(f, ": {v}"),
+            ErrorDetail::None if self.body.is_empty() => Ok(()),
+            ErrorDetail::None => write!(f, ": {}", self.body),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn api(status: u16, headers: &[(&'static str, &str)], body: &str) -> ApiError {
+        let mut map = HeaderMap::new();
+        for (k, v) in headers {
+            map.insert(*k, HeaderValue::from_str(v).expect("header value"));
+        }
+        let status = StatusCode::from_u16(status).expect("status");
+        ApiError::from_parts(status, &map, body.as_bytes(), SystemTime::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn validation_errors_display_as_located_lines() {
+        let e = api(
+            422,
+            &[("x-request-id", "req_1")],
+            r#"{"detail":[{"loc":["body","config","url"],"msg":"Field required","type":"missing"},{"loc":["body","config","tool_config_overrides",0,"response_timeout_secs"],"msg":"too big","type":"le"}]}"#,
+        );
+        let shown = Error::Api(Box::new(e)).to_string();
+        assert!(shown.contains("(request id req_1)"), "{shown}");
+        assert!(
+            shown.contains("\n  body.config.url: Field required"),
+            "{shown}"
+        );
+        assert!(
+            shown
+                .contains("\n  body.config.tool_config_overrides.0.response_timeout_secs: too big"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn every_detail_shape_is_parsed() {
+        assert_eq!(
+            api(404, &[], r#"{"detail":"MCP server not found"}"#).detail,
+            ErrorDetail::Message("MCP server not found".into())
+        );
+        assert_eq!(
+            api(
+                409,
+                &[],
+                r#"{"detail":{"status":"exists","message":"already there"}}"#
+            )
+            .detail,
+            ErrorDetail::Status {
+                status: "exists".into(),
+                message: "already there".into()
+            }
+        );
+        assert_eq!(
+            api(500, &[], r#"{"detail":42}"#).detail,
+            ErrorDetail::Other(serde_json::json!(42))
+        );
+        let html = api(502, &[], "<html>bad gateway</html>");
+        assert_eq!(html.detail, ErrorDetail::None);
+        assert!(html.to_string().contains("<html>bad gateway</html>"));
+    }
+
+    #[test]
+    fn retry_hints_in_every_form() {
+        assert_eq!(
+            api(429, &[("retry-after", "3")], "").retry_after,
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            api(429, &[("retry-after-ms", "250")], "").retry_after,
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(
+            api(429, &[("retry-after", "Thu, 01 Jan 1970 00:00:10 GMT")], "").retry_after,
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(api(429, &[("retry-after", "soon")], "").retry_after, None);
+        assert_eq!(api(429, &[("retry-after", "-1")], "").retry_after, None);
+    }
+
+    #[test]
+    fn body_copy_is_bounded_and_cut_on_a_char_boundary() {
+        let body = "é".repeat(BODY_EXCERPT_LIMIT);
+        let e = api(500, &[], &body);
+        assert!(e.body.len() < BODY_EXCERPT_LIMIT + 64, "{}", e.body.len());
+        assert!(e.body.ends_with(&format!("({} bytes in all)", body.len())));
+    }
+
+    #[test]
+    fn decode_errors_name_the_json_path() {
+        let body = br#"{"mcp_servers":[{"id":"a","config":{"url":"https://x","name":"A"},"metadata":{"created_at":1}},{"id":"b","config":{"url":"https://x"},"metadata":{"created_at":2}}]}"#;
+        let err =
+            decode::<elevenlabs_mcp_raw::types::McpServerList>(body).expect_err("name is missing");
+        let Error::Decode(d) = &err else {
+            panic!("not a decode error: {err}")
+        };
+        assert_eq!(d.path, "mcp_servers[1].config");
+        assert!(d.message.contains("missing field `name`"), "{}", d.message);
+        assert!(err.to_string().contains("mcp_servers[1].config"), "{err}");
+        // Any bytes at all produce an error, never a panic.
+        for junk in [
+            &b""[..],
+            b"\xff\xfe",
+            b"[",
+            b"null",
+            b"{\"mcp_servers\": 3}",
+        ] {
+            assert!(decode::<elevenlabs_mcp_raw::types::McpServerList>(junk).is_err());
+        }
+    }
+
+    #[test]
+    fn helpers_answer_the_common_questions() {
+        let e = |s| Error::Api(Box::new(api(s, &[], "")));
+        assert!(e(404).is_not_found() && e(409).is_conflict() && e(422).is_validation());
+        assert!(e(429).is_rate_limited() && e(401).is_unauthorized() && e(403).is_unauthorized());
+        assert!(!e(500).is_not_found());
+        assert_eq!(e(500).status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+        let input = Error::invalid_input("config.url", "must use https");
+        assert_eq!(input.to_string(), "invalid `config.url`: must use https");
+        assert_eq!(input.status(), None);
+    }
+}
