@@ -17,13 +17,17 @@
 //! assert!(err.to_string().contains("body.config.url: Field required"));
 //! ```
 
-// `decode` and `Error::invalid_input` serve the request pipeline, the next piece of work.
+// `decode`, `Error::invalid_input` and parts of `config` serve the client and its request
+// pipeline, the next piece of work.
+#[allow(dead_code)]
+mod config;
 #[allow(dead_code)]
 mod error;
 // The request pipeline that encodes ids with it is the next piece of work.
 #[allow(dead_code)]
 mod path;
 
+pub use config::{API_KEY_FALLBACK_VAR, API_KEY_VAR, ApiKey, BASE_URL_VAR, Environment};
 pub use elevenlabs_mcp_raw as raw;
 pub use error::{ApiError, BODY_EXCERPT_LIMIT, DecodeError, Error, ErrorDetail, ValidationIssue};
 /// The HTTP types errors carry.
