@@ -108,7 +108,7 @@ impl From<&str> for ApiKey {
 pub(crate) fn api_key_from(lookup: impl Fn(&str) -> Option<String>) -> Result<ApiKey, Error> {
     [API_KEY_VAR, API_KEY_FALLBACK_VAR]
         .into_iter()
-        .filter_map(|var| lookup(var))
+        .filter_map(lookup)
         .map(ApiKey::from)
         .find(|key| !key.is_blank())
         .ok_or_else(|| {
