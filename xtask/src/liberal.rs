@@ -173,16 +173,16 @@ fn wire_names(e: &ItemEnum) -> Result<Vec<(Ident, String)>> {
 /// dependent-agent type), then the first free alternative.
 fn fallback_name(e: &ItemEnum) -> Ident {
     let taken = |name: &str| e.variants.iter().any(|v| v.ident == name);
-    let name = std::iter::once("Unknown".to_owned())
-        .chain((0..).map(|i| {
-            if i == 0 {
-                "UnknownValue".to_owned()
-            } else {
-                format!("UnknownValue{i}")
-            }
-        }))
-        .find(|name| !taken(name))
-        .unwrap_or_else(|| "UnknownValue".to_owned());
+    let mut name = "Unknown".to_owned();
+    let mut n = 0;
+    while taken(&name) {
+        name = if n == 0 {
+            "UnknownValue".to_owned()
+        } else {
+            format!("UnknownValue{n}")
+        };
+        n += 1;
+    }
     Ident::new(&name, Span::call_site())
 }
 

@@ -31,21 +31,33 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Adds a value to the `ToolCallSound` enum of the spec at `root`.
-fn add_enum_value(root: &Path) {
-    let path = root.join(SPEC);
+/// A scratch root holding a copy of the spec with `edit` applied.
+fn scratch_spec(edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(SPEC);
+    copy(&workspace().join(SPEC), &path);
     let spec = std::fs::read_to_string(&path).expect("spec");
+    std::fs::write(&path, edit(spec)).expect("write spec");
+    dir
+}
+
+/// The vendor's published document, beside the clone in `shared/`.
+fn upstream() -> PathBuf {
+    workspace().join("../shared/reference/elevenlabs-mcp-servers.openapi-3.1.json")
+}
+
+/// Adds a value to the `ToolCallSound` enum.
+fn add_enum_value(spec: String) -> String {
     let needle = "      - elevator4\n    ToolCallSoundBehavior:";
     assert!(
         spec.contains(needle),
         "the ToolCallSound enum moved; update this test"
     );
-    let edited = spec.replacen(
+    spec.replacen(
         needle,
         "      - elevator4\n      - elevator5\n    ToolCallSoundBehavior:",
         1,
-    );
-    std::fs::write(path, edited).expect("write spec");
+    )
 }
 
 #[test]
@@ -60,11 +72,9 @@ fn committed_bindings_are_fresh() {
 
 #[test]
 fn editing_an_enum_makes_check_fail_until_regen() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = scratch_spec(add_enum_value);
     let root = dir.path();
-    copy(&workspace().join(SPEC), &root.join(SPEC));
     copy(&workspace().join(GENERATED), &root.join(GENERATED));
-    add_enum_value(root);
 
     let check = xtask(root, &["regen", "--check"]);
     assert!(!check.status.success(), "--check passed on a stale file");
@@ -104,14 +114,8 @@ fn editing_an_enum_makes_check_fail_until_regen() {
 
 #[test]
 fn lint_errors_stop_regen_with_a_readable_message() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
-    copy(&workspace().join(SPEC), &root.join(SPEC));
-    let path = root.join(SPEC);
-    let spec = std::fs::read_to_string(&path).expect("spec");
-    let edited = spec.replacen("openapi: 3.0.3", "openapi: 3.1.0", 1);
-    std::fs::write(&path, edited).expect("write");
-    let out = xtask(root, &["regen"]);
+    let dir = scratch_spec(|spec| spec.replacen("openapi: 3.0.3", "openapi: 3.1.0", 1));
+    let out = xtask(dir.path(), &["regen"]);
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(err.contains("error[openapi-version] openapi"), "{err}");
@@ -120,7 +124,7 @@ fn lint_errors_stop_regen_with_a_readable_message() {
 
 #[test]
 fn spec_diff_against_the_vendor_document_finds_nothing_missing() {
-    let upstream = workspace().join("../shared/reference/elevenlabs-mcp-servers.openapi-3.1.json");
+    let upstream = upstream();
     assert!(
         upstream.exists(),
         "the vendor reference is expected at {}",
@@ -144,19 +148,15 @@ fn spec_diff_against_the_vendor_document_finds_nothing_missing() {
 
 #[test]
 fn spec_diff_reports_a_removed_field() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
-    copy(&workspace().join(SPEC), &root.join(SPEC));
-    let path = root.join(SPEC);
-    let spec = std::fs::read_to_string(&path).expect("spec");
-    let edited = spec.replace(
-        "        disable_compression:\n",
-        "        disable_compressed:\n",
-    );
-    std::fs::write(&path, edited).expect("write");
-    let upstream = workspace().join("../shared/reference/elevenlabs-mcp-servers.openapi-3.1.json");
+    let dir = scratch_spec(|spec| {
+        spec.replace(
+            "        disable_compression:\n",
+            "        disable_compressed:\n",
+        )
+    });
+    let upstream = upstream();
     let out = xtask(
-        root,
+        dir.path(),
         &[
             "spec-diff",
             "--upstream",
