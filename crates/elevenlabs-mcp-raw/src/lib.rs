@@ -49,3 +49,5 @@
 mod generated;
 
 pub use generated::*;
+
+mod builders;

@@ -1,34 +1,106 @@
-//! Rust SDK for the ElevenLabs Agents Platform **MCP servers API**.
+//! Rust SDK for the ElevenLabs Agents Platform **MCP servers API**: register remote MCP
+//! servers with a workspace, decide how their tools are approved, override per-tool
+//! behaviour, and list the tools a server exposes.
 //!
-//! This crate is being built up on top of [`elevenlabs_mcp_raw`], the bindings generated
-//! from the project's OpenAPI spec. What is here so far: the crate's [`Error`] type, which
-//! turns any answer of the service into an error that says what happened.
+//! # Quickstart
 //!
+//! ```no_run
+//! use elevenlabs_mcp::{
+//!     ApprovalPolicy, Client, McpServerConfig, McpServerUpdate, ToolApproval,
+//!     ToolConfigOverride, Transport,
+//! };
+//!
+//! # async fn run() -> Result<(), elevenlabs_mcp::Error> {
+//! // ELEVENLABS_API_KEY, and ELEVENLABS_BASE_URL when set.
+//! let client = Client::from_env()?;
+//! let servers = client.mcp_servers();
+//!
+//! let server = servers
+//!     .create(
+//!         McpServerConfig::new("Docs search", "https://mcp.example.com/mcp")
+//!             .transport(Transport::StreamableHttp)
+//!             .approval_policy(ApprovalPolicy::RequireApprovalPerTool),
+//!     )
+//!     .await?;
+//!
+//! let tools = servers.tools(&server.id).list().await?;
+//! for tool in &tools.tools {
+//!     servers
+//!         .tool_approvals(&server.id)
+//!         .create(ToolApproval::new(&tool.name, tool.description.clone().unwrap_or_default()))
+//!         .await?;
+//! }
+//! servers
+//!     .tool_configs(&server.id)
+//!     .create(ToolConfigOverride::new("search").response_timeout_secs(30))
+//!     .await?;
+//! servers
+//!     .update(&server.id, McpServerUpdate::new().clear_secret_token())
+//!     .await?;
+//!
+//! match servers.get("no-such-server").await {
+//!     Err(e) if e.is_not_found() => println!("gone: {e}"),
+//!     other => println!("{other:?}"),
+//! }
+//! servers.delete(&server.id).await?;
+//! # Ok(()) }
 //! ```
-//! use std::time::SystemTime;
-//! use elevenlabs_mcp::{ApiError, Error};
-//! use reqwest::{StatusCode, header::HeaderMap};
 //!
-//! let body = br#"{"detail":[{"loc":["body","config","url"],"msg":"Field required","type":"missing"}]}"#;
-//! let err = Error::Api(Box::new(ApiError::from_parts(
-//!     StatusCode::UNPROCESSABLE_ENTITY, &HeaderMap::new(), body, SystemTime::now(),
-//! )));
-//! assert!(err.is_validation());
-//! assert!(err.to_string().contains("body.config.url: Field required"));
-//! ```
+//! # What to expect
+//!
+//! - **Every operation** hangs off [`Client::mcp_servers`], grouped as in the vendor's SDKs:
+//!   [`McpServers`], [`Tools`], [`ApprovalPolicies`], [`ToolApprovals`], [`ToolConfigs`].
+//!   A call is a [`Pending`]: await it, or first set a per-call timeout, retry count or
+//!   header, or ask for the [`RawResponse`].
+//! - **Liberal reading.** Response types ([`McpServer`], [`Tool`], …) come from the
+//!   generated [`raw`] crate: unknown enum values, union variants and fields never fail a
+//!   decode. A body that does fail names the JSON path ([`DecodeError`]).
+//! - **Strict sending.** Bad input is refused before any request with
+//!   [`Error::InvalidInput`] naming the field; every path segment is percent-encoded and
+//!   ids such as `..` that would address another route are refused.
+//! - **Safe retries** ([`RetryPolicy`]): never a second write unless the call opts in.
+//! - **Secrets kept**: the key is a sensitive header and never appears in `Debug`, errors
+//!   or `tracing` output.
+//! - **Tracing**: a span `elevenlabs_mcp.call` per call, with `operation`, `method`,
+//!   `path`, `status`, `attempt`, `duration_ms` and `request_id`.
+//!
+//! # Features
+//!
+//! - `rustls` (default): TLS through rustls with the *ring* provider.
+//! - `native-tls`: TLS through the system library.
 
-// `decode`, `Error::invalid_input` and parts of `config` serve the client and its request
-// pipeline, the next piece of work.
-#[allow(dead_code)]
+#![warn(missing_docs)]
+
+mod client;
 mod config;
-#[allow(dead_code)]
-mod error;
-// The request pipeline that encodes ids with it is the next piece of work.
-#[allow(dead_code)]
+mod errors;
 mod path;
+mod pending;
+mod pipeline;
+mod resources;
+mod retry;
+mod tls;
+mod update;
+mod validate;
 
+pub(crate) use elevenlabs_mcp_raw::types;
+
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+};
 pub use config::{API_KEY_FALLBACK_VAR, API_KEY_VAR, ApiKey, BASE_URL_VAR, Environment};
+/// The generated bindings this crate wraps, for the exact wire types.
 pub use elevenlabs_mcp_raw as raw;
-pub use error::{ApiError, BODY_EXCERPT_LIMIT, DecodeError, Error, ErrorDetail, ValidationIssue};
-/// The HTTP types errors carry.
+/// The domain types, generated from the spec. [`McpServerUpdate`] and
+/// [`ToolConfigOverrideUpdate`] are this crate's own (they can send `null`), and take the
+/// place of the generated ones of the same name.
+pub use elevenlabs_mcp_raw::types::*;
+pub use errors::{ApiError, BODY_EXCERPT_LIMIT, DecodeError, Error, ErrorDetail, ValidationIssue};
+pub use pending::{Pending, WithEnvironment};
+pub use pipeline::RawResponse;
+/// The HTTP types the client's API uses (headers, status codes, `reqwest::Client`).
 pub use reqwest;
+pub use resources::{ApprovalPolicies, McpServers, ToolApprovals, ToolConfigs, Tools};
+pub use retry::RetryPolicy;
+pub use update::{McpServerUpdate, Patch, ToolConfigOverrideUpdate};
+pub use validate::RESPONSE_TIMEOUT_SECS;

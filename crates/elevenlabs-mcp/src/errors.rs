@@ -155,15 +155,19 @@ impl fmt::Display for DecodeError {
 /// Decodes a response body, naming the JSON path of a failure. Every response the client
 /// reads goes through here.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
+    let fail = |path: String, message: String| {
         Error::Decode(Box::new(DecodeError {
             path,
-            message: e.into_inner().to_string(),
+            message,
             body: excerpt(body),
         }))
-    })
+    };
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut *de)
+        .map_err(|e| fail(e.path().to_string(), e.into_inner().to_string()))?;
+    // A valid document followed by more bytes is not what the service sends.
+    de.end().map_err(|e| fail(".".into(), e.to_string()))?;
+    Ok(value)
 }
 
 /// A non-2xx answer from the service.
@@ -232,14 +236,10 @@ impl ApiError {
         let detail = json.as_ref().map_or(ErrorDetail::None, |v| {
             parse_detail(v.get("detail").unwrap_or(v))
         });
-        let request_id = REQUEST_ID_HEADERS
-            .iter()
-            .find_map(|name| headers.get(*name)?.to_str().ok())
-            .map(str::to_owned);
         Self {
             status,
             detail,
-            request_id,
+            request_id: request_id(headers),
             retry_after: retry_after(headers, now),
             body: excerpt(body),
         }
@@ -274,6 +274,14 @@ fn parse_detail(detail: &Value) -> ErrorDetail {
         }
         other => ErrorDetail::Other(other.clone()),
     }
+}
+
+/// The service's request or trace id, from the first of [`REQUEST_ID_HEADERS`] present.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// `retry-after-ms` (milliseconds), else `Retry-After` in seconds or as an HTTP date.

@@ -1,0 +1,317 @@
+//! The client and its builder.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+
+use crate::config::{self, ApiKey, BASE_URL_VAR, Environment};
+use crate::errors::Error;
+use crate::resources::McpServers;
+use crate::retry::RetryPolicy;
+
+/// The header that carries the API key.
+const API_KEY_HEADER: HeaderName = HeaderName::from_static("xi-api-key");
+
+/// The `User-Agent` sent unless [`ClientBuilder::user_agent`] replaces it.
+pub const DEFAULT_USER_AGENT: &str = concat!("elevenlabs-mcp-rust/", env!("CARGO_PKG_VERSION"));
+
+/// The whole-request timeout unless [`ClientBuilder::timeout`] changes it.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The connect timeout unless [`ClientBuilder::connect_timeout`] changes it.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A client of the MCP servers API.
+///
+/// Cheap to clone: clones share one connection pool and configuration, so build one and pass
+/// it around.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), elevenlabs_mcp::Error> {
+/// use elevenlabs_mcp::Client;
+///
+/// let client = Client::from_env()?;
+/// for server in client.mcp_servers().list().await? {
+///     println!("{} {}", server.id, server.config.name);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+/// What every call shares.
+pub(crate) struct Inner {
+    pub http: reqwest::Client,
+    /// Without a trailing slash; operation paths start with one.
+    pub base_url: String,
+    /// `xi-api-key` (marked sensitive) and `user-agent`.
+    pub headers: HeaderMap,
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The key lives in `headers`; only the harmless settings are shown.
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder with the documented defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment: the key from `ELEVENLABS_API_KEY` (then
+    /// `ELEVEN_API_KEY`), and the base URL from `ELEVENLABS_BASE_URL` when it is set.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the variables when no key is set, or when the base URL
+    /// breaks the rules of [`ClientBuilder::base_url`].
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The MCP servers of the workspace, and everything below them.
+    pub fn mcp_servers(&self) -> McpServers<'_> {
+        McpServers::new(self)
+    }
+
+    /// The base URL calls go to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+}
+
+/// Configures a [`Client`].
+///
+/// Defaults: production host ([`Environment::Production`]), a 60 s timeout per attempt
+/// ([`DEFAULT_TIMEOUT`]), a 10 s connect timeout ([`DEFAULT_CONNECT_TIMEOUT`]), the default
+/// [`RetryPolicy`] (2 retries), and `User-Agent: elevenlabs-mcp-rust/<version>`.
+///
+/// ```
+/// use std::time::Duration;
+/// use elevenlabs_mcp::{Client, Environment};
+///
+/// let client = Client::builder()
+///     .api_key("sk_example")
+///     .environment(Environment::Eu)
+///     .timeout(Duration::from_secs(30))
+///     .max_retries(3)
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://api.eu.residency.elevenlabs.io");
+/// # Ok::<(), elevenlabs_mcp::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ClientBuilder {
+    api_key: Option<ApiKey>,
+    environment: Environment,
+    base_url: Option<String>,
+    allow_http: bool,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    user_agent: Option<String>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    /// A builder with the key (and, when set, the base URL) taken from the environment, as
+    /// [`Client::from_env`] does, for further settings.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the variables when no key is set.
+    pub fn from_env() -> Result<Self, Error> {
+        let lookup = |name: &str| std::env::var(name).ok();
+        let mut builder = Self::default().api_key(config::api_key_from(lookup)?);
+        if let Some(url) = lookup(BASE_URL_VAR).filter(|u| !u.trim().is_empty()) {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+
+    /// The API key, sent in the `xi-api-key` header.
+    #[must_use]
+    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// One of the service's hosts. A [`base_url`](Self::base_url) takes precedence.
+    #[must_use]
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// Any other base URL, such as a proxy or a local emulator. It must be `https://`, or
+    /// plain `http://` to a loopback host (`127.0.0.1`, `[::1]`, `localhost`), unless
+    /// [`allow_http`](Self::allow_http) says otherwise; credentials, a query or a fragment
+    /// are refused. A path (`https://proxy.example.com/eleven`) is kept as a prefix.
+    #[must_use]
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Allows a plain `http://` base URL to a host that is not loopback. The API key then
+    /// crosses the network unencrypted; off by default.
+    #[must_use]
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// The longest one attempt may take, from sending the request to the end of the body.
+    /// Calls can change it with [`Pending::timeout`](crate::Pending::timeout).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The longest the client waits for a connection to be made. Not applied to a client
+    /// given with [`http_client`](Self::http_client), which keeps its own.
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed attempt may be retried (0 turns retries off); shorthand for
+    /// changing [`retry_policy`](Self::retry_policy)'s count.
+    #[must_use]
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry = self.retry.max_retries(retries);
+        self
+    }
+
+    /// The whole retry policy.
+    #[must_use]
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Replaces the `User-Agent` header.
+    #[must_use]
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sends through this `reqwest` client (its pool, proxy and TLS settings) instead of one
+    /// built here. The per-attempt timeout still applies; the connect timeout does not.
+    #[must_use]
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when no key was given, the key or user agent cannot be sent in a
+    /// header, the base URL breaks the rules of [`base_url`](Self::base_url), or the HTTP
+    /// client cannot be built.
+    pub fn build(self) -> Result<Client, Error> {
+        let key = self.api_key.filter(|k| !k.is_blank()).ok_or_else(|| {
+            Error::Config(format!(
+                "no API key: pass one to .api_key(…), or use Client::from_env() with {} (or {}) set",
+                config::API_KEY_VAR,
+                config::API_KEY_FALLBACK_VAR
+            ))
+        })?;
+        let base_url = match &self.base_url {
+            Some(raw) => config::base_url(raw, self.allow_http)?,
+            None => config::base_url(self.environment.base_url(), false)?,
+        };
+        let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+        let user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
+            Error::Config(format!(
+                "user agent `{user_agent}` cannot be sent in a header"
+            ))
+        })?;
+        let mut headers = HeaderMap::new();
+        headers.insert(API_KEY_HEADER, key.header_value()?);
+        headers.insert(USER_AGENT, user_agent);
+        let http = match self.http_client {
+            Some(http) => http,
+            None => {
+                crate::tls::http_client(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url: base_url.as_str().trim_end_matches('/').to_owned(),
+                headers,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_key_names_the_variables() {
+        let err = Client::builder().build().expect_err("no key").to_string();
+        assert!(
+            err.contains("ELEVENLABS_API_KEY") && err.contains("ELEVEN_API_KEY"),
+            "{err}"
+        );
+        let err = Client::builder().api_key("  ").build().expect_err("blank");
+        assert!(matches!(err, Error::Config(_)));
+    }
+
+    #[test]
+    fn hosts_and_base_urls() {
+        let c = Client::builder().api_key("k").build().expect("defaults");
+        assert_eq!(c.base_url(), "https://api.elevenlabs.io");
+        let c = Client::builder()
+            .api_key("k")
+            .environment(Environment::Singapore)
+            .base_url("http://127.0.0.1:9/prefix/")
+            .build()
+            .expect("base url wins");
+        assert_eq!(c.base_url(), "http://127.0.0.1:9/prefix");
+        let err = Client::builder()
+            .api_key("k")
+            .base_url("http://api.example.com")
+            .build()
+            .expect_err("plain http");
+        assert!(err.to_string().contains("plain http"), "{err}");
+        Client::builder()
+            .api_key("k")
+            .base_url("http://api.example.com")
+            .allow_http(true)
+            .build()
+            .expect("allowed explicitly");
+    }
+
+    #[test]
+    fn the_key_stays_out_of_debug_output() {
+        let c = Client::builder()
+            .api_key("sk_very_secret")
+            .build()
+            .expect("client");
+        let shown = format!("{c:?} {:?}", Client::builder().api_key("sk_very_secret"));
+        assert!(!shown.contains("sk_very_secret"), "{shown}");
+    }
+}

@@ -1,0 +1,145 @@
+//! A call that has been described but not yet sent: awaiting it sends it, and the methods
+//! before the `.await` change how.
+
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::time::Duration;
+
+use reqwest::header::{HeaderName, HeaderValue};
+
+use crate::client::Client;
+use crate::errors::Error;
+use crate::pipeline::{Call, CallOptions, RawResponse};
+
+/// Marks the calls that take the `environment` query parameter
+/// ([`Pending::environment`]).
+#[derive(Debug, Clone, Copy)]
+pub struct WithEnvironment;
+
+/// Turns a 2xx body into the call's result.
+type Decoder<T> = fn(&[u8]) -> Result<T, Error>;
+
+/// One API call, sent when awaited.
+///
+/// ```no_run
+/// # async fn run(client: elevenlabs_mcp::Client) -> Result<(), elevenlabs_mcp::Error> {
+/// use std::time::Duration;
+///
+/// let server = client
+///     .mcp_servers()
+///     .get("mcp_123")
+///     .timeout(Duration::from_secs(5))
+///     .max_retries(0)
+///     .await?;
+///
+/// // The same call, with the response as it arrived.
+/// let raw = client.mcp_servers().get("mcp_123").raw().await?;
+/// println!("{} {}", raw.status(), raw.text());
+/// # let _ = server; Ok(()) }
+/// ```
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Pending<T, M = ()> {
+    client: Client,
+    /// `Err` when the caller's input was refused: reported at `.await`, before any request.
+    call: Result<Call, Error>,
+    options: CallOptions,
+    decode: Decoder<T>,
+    marker: PhantomData<fn() -> M>,
+}
+
+impl<T, M> std::fmt::Debug for Pending<T, M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pending")
+            .field("call", &self.call)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Send + 'static, M> Pending<T, M> {
+    pub(crate) fn new(client: &Client, call: Result<Call, Error>, decode: Decoder<T>) -> Self {
+        Self {
+            client: client.clone(),
+            call,
+            options: CallOptions::default(),
+            decode,
+            marker: PhantomData,
+        }
+    }
+
+    /// The longest each attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How many times this call may be retried, instead of the client's policy's count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Adds a header to this call. The `xi-api-key` and `user-agent` headers are the
+    /// client's and cannot be replaced here.
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.options.headers.append(name, value);
+        self
+    }
+
+    /// Declares that sending this call twice does no harm, so that it may be retried after a
+    /// timeout or a 5xx even when it is a `POST` (by default a `POST` that may have reached
+    /// the server is never repeated, as it could create a second resource).
+    pub fn assume_idempotent(mut self) -> Self {
+        self.options.assume_idempotent = true;
+        self
+    }
+
+    /// Sends the call and returns the response as it arrived, whatever its status, for
+    /// debugging. Retries still apply.
+    ///
+    /// # Errors
+    ///
+    /// Invalid input, timeouts and connection failures; never an API error.
+    pub async fn raw(self) -> Result<RawResponse, Error> {
+        let call = self.call?;
+        self.client.inner.execute(&call, &self.options).await
+    }
+
+    /// Sends the call and decodes its result; the same as awaiting it.
+    ///
+    /// # Errors
+    ///
+    /// Any [`Error`]: see its variants.
+    pub async fn send(self) -> Result<T, Error> {
+        let decode = self.decode;
+        let response = self.raw().await?.into_result()?;
+        decode(response.body())
+    }
+}
+
+impl<T: Send + 'static> Pending<T, WithEnvironment> {
+    /// Runs the call against one of the agent environments of the workspace (the
+    /// `environment` query parameter); without it the service uses its default.
+    pub fn environment(mut self, environment: impl Into<String>) -> Self {
+        let environment = environment.into();
+        self.call = self.call.and_then(|mut call| {
+            if environment.trim().is_empty() {
+                return Err(Error::invalid_input("environment", "must not be empty"));
+            }
+            call.query.retain(|(name, _)| *name != "environment");
+            call.query.push(("environment", environment));
+            Ok(call)
+        });
+        self
+    }
+}
+
+impl<T: Send + 'static, M: 'static> IntoFuture for Pending<T, M> {
+    type Output = Result<T, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -1,0 +1,224 @@
+//! The one request pipeline every operation goes through: build the request, send it,
+//! retry what is safe to retry, and record the call in a `tracing` span.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+use tracing::Instrument;
+
+use crate::client::Inner;
+use crate::errors::{Error, retry_after};
+use crate::retry::{Failure, is_idempotent, next_wait};
+
+/// One operation, ready to send: everything taken from the caller is already checked and
+/// encoded.
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    /// The spec's operationId, for tracing.
+    pub operation: &'static str,
+    pub method: Method,
+    /// The path below the base URL, every segment percent-encoded.
+    pub path: String,
+    pub query: Vec<(&'static str, String)>,
+    /// The JSON body; `Bytes` so that a retry re-sends it without copying.
+    pub body: Option<Bytes>,
+}
+
+/// What the caller may change for one call.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallOptions {
+    pub timeout: Option<Duration>,
+    pub max_retries: Option<u32>,
+    pub headers: HeaderMap,
+    pub assume_idempotent: bool,
+}
+
+/// A response as it arrived, whatever its status.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RawResponse {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body, as received.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The body as text, with invalid UTF-8 replaced.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The API error this response stands for, if its status is not 2xx.
+    pub(crate) fn into_result(self) -> Result<Self, Error> {
+        if self.status.is_success() {
+            Ok(self)
+        } else {
+            Err(Error::Api(Box::new(crate::ApiError::from_parts(
+                self.status,
+                &self.headers,
+                &self.body,
+                SystemTime::now(),
+            ))))
+        }
+    }
+}
+
+/// How one attempt ended.
+enum Attempt {
+    Answered(RawResponse),
+    Failed(reqwest::Error),
+}
+
+impl Inner {
+    /// Sends `call`, retrying as the policy allows, and returns the last response whatever
+    /// its status. Only transport failures are errors here.
+    pub(crate) async fn execute(
+        &self,
+        call: &Call,
+        options: &CallOptions,
+    ) -> Result<RawResponse, Error> {
+        let span = tracing::info_span!(
+            "elevenlabs_mcp.call",
+            operation = call.operation,
+            method = %call.method,
+            path = %call.path,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        self.execute_in_span(call, options).instrument(span).await
+    }
+
+    async fn execute_in_span(
+        &self,
+        call: &Call,
+        options: &CallOptions,
+    ) -> Result<RawResponse, Error> {
+        let span = tracing::Span::current();
+        let started = Instant::now();
+        let max_retries = options.max_retries.unwrap_or(self.retry.retries());
+        let repeatable = is_idempotent(&call.method) || options.assume_idempotent;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let outcome = self.attempt(call, options).await;
+            span.record("attempt", attempt);
+            let (failure, hint) = match &outcome {
+                Attempt::Answered(r) => {
+                    span.record("status", r.status.as_u16());
+                    if let Some(id) = crate::errors::request_id(&r.headers) {
+                        span.record("request_id", id.as_str());
+                    }
+                    if r.status.is_success() {
+                        (None, None)
+                    } else {
+                        let hint = retry_after(&r.headers, SystemTime::now());
+                        (Some(Failure::Status(r.status)), hint)
+                    }
+                }
+                Attempt::Failed(e) if e.is_connect() && !e.is_timeout() => {
+                    (Some(Failure::NotSent), None)
+                }
+                Attempt::Failed(_) => (Some(Failure::MaybeSent), None),
+            };
+            let wait = failure.and_then(|failure| {
+                next_wait(
+                    &self.retry,
+                    max_retries,
+                    attempt,
+                    started.elapsed(),
+                    repeatable,
+                    failure,
+                    hint,
+                )
+            });
+            let Some(wait) = wait else {
+                span.record("duration_ms", elapsed_ms(started));
+                return match outcome {
+                    Attempt::Answered(response) => Ok(response),
+                    Attempt::Failed(e) => Err(transport_error(e)),
+                };
+            };
+            tracing::debug!(
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                reason = %describe(&outcome),
+                "retrying"
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn attempt(&self, call: &Call, options: &CallOptions) -> Attempt {
+        let url = format!("{}{}", self.base_url, call.path);
+        let mut request = self
+            .http
+            .request(call.method.clone(), url)
+            .timeout(options.timeout.unwrap_or(self.timeout))
+            .headers(options.headers.clone())
+            // After the caller's headers, so that none of them can replace these.
+            .headers(self.headers.clone());
+        if !call.query.is_empty() {
+            request = request.query(&call.query);
+        }
+        if let Some(body) = &call.body {
+            request = request
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body.clone());
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) => return Attempt::Failed(e),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        match response.bytes().await {
+            Ok(body) => Attempt::Answered(RawResponse {
+                status,
+                headers,
+                body,
+            }),
+            Err(e) => Attempt::Failed(e),
+        }
+    }
+}
+
+fn elapsed_ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+fn describe(outcome: &Attempt) -> String {
+    match outcome {
+        Attempt::Answered(r) => r.status.to_string(),
+        Attempt::Failed(e) if e.is_timeout() => "timeout".into(),
+        Attempt::Failed(e) if e.is_connect() => "connection failed".into(),
+        Attempt::Failed(_) => "connection broke".into(),
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> Error {
+    // reqwest errors carry the URL, which holds ids but never the key (it travels in a
+    // header).
+    if e.is_timeout() {
+        Error::Timeout(e)
+    } else {
+        Error::Connection(e)
+    }
+}
