@@ -52,6 +52,8 @@ pub(crate) struct Inner {
     pub headers: HeaderMap,
     pub timeout: Duration,
     pub retry: RetryPolicy,
+    /// The key's bytes, to scrub from response bodies (see `pipeline::scrub`).
+    pub secret: Vec<u8>,
 }
 
 impl fmt::Debug for Client {
@@ -260,6 +262,7 @@ impl ClientBuilder {
                 headers,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry,
+                secret: key.expose().trim().as_bytes().to_vec(),
             }),
         })
     }

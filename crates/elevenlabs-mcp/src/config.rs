@@ -79,6 +79,11 @@ impl ApiKey {
         Ok(value)
     }
 
+    /// The key itself; crate-internal so that it is only ever read on purpose.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
     /// Whether the key is empty or only whitespace.
     pub(crate) fn is_blank(&self) -> bool {
         self.0.trim().is_empty()

@@ -73,6 +73,8 @@
 
 mod client;
 mod config;
+#[cfg(test)]
+mod decode_tests;
 mod errors;
 mod path;
 mod pending;

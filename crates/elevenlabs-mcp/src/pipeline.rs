@@ -193,11 +193,32 @@ impl Inner {
             Ok(body) => Attempt::Answered(RawResponse {
                 status,
                 headers,
-                body,
+                body: scrub(body, &self.secret),
             }),
             Err(e) => Attempt::Failed(e),
         }
     }
+}
+
+/// Keys shorter than this are not scrubbed: a short test key would match ordinary text.
+const MIN_SCRUBBED_KEY: usize = 8;
+
+/// Replaces the API key wherever a response body echoes it (a validation error on the
+/// `xi-api-key` header shows its `input`), so that it cannot reach an error message, a
+/// log or a [`RawResponse`]. Bodies without it, nearly all, are passed through uncopied.
+fn scrub(body: Bytes, secret: &[u8]) -> Bytes {
+    if secret.len() < MIN_SCRUBBED_KEY || memchr::memmem::find(&body, secret).is_none() {
+        return body;
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest: &[u8] = &body;
+    while let Some(at) = memchr::memmem::find(rest, secret) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(b"<redacted>");
+        rest = &rest[at + secret.len()..];
+    }
+    out.extend_from_slice(rest);
+    Bytes::from(out)
 }
 
 fn elapsed_ms(since: Instant) -> u64 {
@@ -220,5 +241,24 @@ fn transport_error(e: reqwest::Error) -> Error {
         Error::Timeout(e)
     } else {
         Error::Connection(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_echoed_key_is_scrubbed_from_bodies() {
+        let key = b"sk_0123456789";
+        let body =
+            Bytes::from_static(b"{\"input\":\"sk_0123456789\",\"again\":\"xsk_0123456789x\"}");
+        let out = scrub(body, key);
+        assert_eq!(
+            &out[..],
+            b"{\"input\":\"<redacted>\",\"again\":\"x<redacted>x\"}"
+        );
+        let clean = Bytes::from_static(b"{}");
+        assert_eq!(scrub(clean.clone(), key), clean);
     }
 }
