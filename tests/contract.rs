@@ -203,6 +203,46 @@ async fn every_update_field_can_be_cleared() {
     assert_eq!(object.len(), 14, "{sent}");
     assert!(object.values().all(serde_json::Value::is_null), "{sent}");
 
+    let tool = ToolConfigOverrideUpdate::new()
+        .clear_assignments()
+        .clear_disable_interruptions()
+        .clear_execution_mode()
+        .clear_force_pre_tool_speech()
+        .clear_input_overrides()
+        .clear_interruption_mode()
+        .clear_pre_tool_speech()
+        .clear_response_mocks()
+        .clear_response_timeout_secs()
+        .clear_tool_call_sound()
+        .clear_tool_call_sound_behavior();
+    let tool_sent = serde_json::to_value(&tool).expect("json");
+    let tool_object = tool_sent.as_object().expect("object");
+    assert_eq!(tool_object.len(), 11, "{tool_sent}");
+    assert!(
+        tool_object.values().all(serde_json::Value::is_null),
+        "{tool_sent}"
+    );
+    let tool_mock = answer(
+        &server,
+        |w| {
+            common(
+                w.method(PATCH).path(format!("{SERVERS}/m/tool-configs/t")),
+                true,
+            )
+            .json_body(tool_sent.clone())
+        },
+        200,
+        corpus("mcp_server.full.json"),
+    )
+    .await;
+    client(&server.base_url())
+        .mcp_servers()
+        .tool_configs("m")
+        .update("t", tool)
+        .await
+        .expect("tool update");
+    tool_mock.assert_async().await;
+
     let mock = answer(
         &server,
         |w| common(w.method(PATCH).path(format!("{SERVERS}/m")), true).json_body(sent.clone()),

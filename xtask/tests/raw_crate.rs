@@ -94,7 +94,13 @@ fn scratch_workspace(dir: &Path) {
     let raw = dir.join("crates/elevenlabs-mcp-raw/src");
     std::fs::create_dir_all(&raw).expect("mkdir");
     std::fs::create_dir_all(dir.join("openapi")).expect("mkdir");
-    for f in ["Cargo.toml", "build.rs", "src/lib.rs", "src/generated.rs"] {
+    for f in [
+        "Cargo.toml",
+        "build.rs",
+        "src/lib.rs",
+        "src/generated.rs",
+        "src/builders.rs",
+    ] {
         let from = ws.join("crates/elevenlabs-mcp-raw").join(f);
         std::fs::copy(&from, dir.join("crates/elevenlabs-mcp-raw").join(f))
             .expect("copy raw crate");

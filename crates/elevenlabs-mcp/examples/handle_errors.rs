@@ -20,12 +20,17 @@ async fn main() {
     let result = client
         .mcp_servers()
         .tool_configs(&id)
-        .update(&tool, ToolConfigOverrideUpdate::new().response_timeout_secs(45))
+        .update(
+            &tool,
+            ToolConfigOverrideUpdate::new().response_timeout_secs(45),
+        )
         .timeout(Duration::from_secs(10))
         .await;
     match result {
         Ok(server) => println!("updated {}", server.id),
-        Err(e) if e.is_not_found() => println!("no override for `{tool}` on `{id}`: create it first"),
+        Err(e) if e.is_not_found() => {
+            println!("no override for `{tool}` on `{id}`: create it first")
+        }
         Err(e) if e.is_rate_limited() => {
             let wait = e.api().and_then(|a| a.retry_after);
             println!("still rate limited after retries; the service asks for {wait:?}");

@@ -13,7 +13,10 @@ async fn main() -> Result<(), Error> {
         println!("{}  {}", server.id, server.config.name);
         let tools = client.mcp_servers().tools(&server.id).list().await?;
         if !tools.success {
-            println!("    (tools unavailable: {})", tools.error_message.unwrap_or_default());
+            println!(
+                "    (tools unavailable: {})",
+                tools.error_message.unwrap_or_default()
+            );
         }
         for tool in tools.tools {
             println!("    - {}", tool.name);

@@ -135,8 +135,12 @@ impl ClientBuilder {
     ///
     /// [`Error::Config`] naming the variables when no key is set.
     pub fn from_env() -> Result<Self, Error> {
-        let lookup = |name: &str| std::env::var(name).ok();
-        let mut builder = Self::default().api_key(config::api_key_from(lookup)?);
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) with the variables read through `lookup`.
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let mut builder = Self::default().api_key(config::api_key_from(&lookup)?);
         if let Some(url) = lookup(BASE_URL_VAR).filter(|u| !u.trim().is_empty()) {
             builder = builder.base_url(url);
         }
@@ -281,6 +285,32 @@ mod tests {
         );
         let err = Client::builder().api_key("  ").build().expect_err("blank");
         assert!(matches!(err, Error::Config(_)));
+    }
+
+    #[test]
+    fn the_environment_gives_the_key_and_the_base_url() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let c = ClientBuilder::from_lookup(env(&[
+            ("ELEVEN_API_KEY", "k"),
+            ("ELEVENLABS_BASE_URL", "http://127.0.0.1:4010/"),
+        ]))
+        .and_then(ClientBuilder::build)
+        .expect("client");
+        assert_eq!(c.base_url(), "http://127.0.0.1:4010");
+        let c = ClientBuilder::from_lookup(env(&[("ELEVENLABS_API_KEY", "k")]))
+            .and_then(ClientBuilder::build)
+            .expect("client");
+        assert_eq!(c.base_url(), "https://api.elevenlabs.io");
+        let err = ClientBuilder::from_lookup(env(&[("ELEVENLABS_BASE_URL", "http://127.0.0.1:1")]))
+            .expect_err("no key");
+        assert!(err.to_string().contains("ELEVENLABS_API_KEY"), "{err}");
     }
 
     #[test]
