@@ -1,0 +1,373 @@
+//! What each operation does to the workspace. The HTTP layer has already matched the
+//! route, checked the key and validated the body against the spec.
+
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::spec;
+use crate::store::Workspace;
+
+/// Tools each registered MCP server exposes, by server URL, with a set for any other URL.
+#[derive(Debug, Clone)]
+pub struct ToolFixtures {
+    by_url: BTreeMap<String, Vec<Value>>,
+    fallback: Vec<Value>,
+}
+
+impl Default for ToolFixtures {
+    /// Two example tools for every server.
+    fn default() -> Self {
+        Self {
+            by_url: BTreeMap::new(),
+            fallback: vec![
+                json!({
+                    "name": "search_docs",
+                    "title": "Search the docs",
+                    "description": "Full-text search over the product documentation.",
+                    "inputSchema": {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]},
+                    "annotations": {"readOnlyHint": true}
+                }),
+                json!({
+                    "name": "create_ticket",
+                    "description": "Opens a support ticket.",
+                    "inputSchema": {"type": "object", "properties": {"title": {"type": "string"}, "body": {"type": "string"}}, "required": ["title"]},
+                    "annotations": {"destructiveHint": false}
+                }),
+            ],
+        }
+    }
+}
+
+impl ToolFixtures {
+    /// The tools the server at `url` exposes.
+    pub fn set(&mut self, url: impl Into<String>, tools: Vec<Value>) {
+        self.by_url.insert(url.into(), tools);
+    }
+
+    /// The tools of every server without a set of its own.
+    pub fn set_fallback(&mut self, tools: Vec<Value>) {
+        self.fallback = tools;
+    }
+
+    fn for_url(&self, url: &Value) -> &[Value] {
+        url.as_str()
+            .and_then(|u| self.by_url.get(u))
+            .unwrap_or(&self.fallback)
+    }
+}
+
+/// An answer: status and JSON body, and whether the workspace changed.
+#[derive(Debug)]
+pub struct Outcome {
+    /// HTTP status.
+    pub status: u16,
+    /// JSON body.
+    pub body: Value,
+    /// Whether the workspace changed and must be saved before answering.
+    pub changed: bool,
+}
+
+fn ok(body: Value) -> Outcome {
+    Outcome {
+        status: 200,
+        body,
+        changed: false,
+    }
+}
+
+fn changed(body: Value) -> Outcome {
+    Outcome {
+        status: 200,
+        body,
+        changed: true,
+    }
+}
+
+/// A non-2xx answer in the API's `{"detail": {"status", "message"}}` shape.
+pub fn error(status: u16, code: &str, message: impl Into<String>) -> Outcome {
+    Outcome {
+        status,
+        body: json!({"detail": {"status": code, "message": message.into()}}),
+        changed: false,
+    }
+}
+
+fn no_server(id: &str) -> Outcome {
+    error(
+        404,
+        "mcp_server_not_found",
+        format!("MCP server '{id}' was not found"),
+    )
+}
+
+/// The hash recorded for an approved tool: hex SHA-256 of the tool name, a newline, the
+/// description, a newline, and the input schema as JSON with keys sorted at every level
+/// (`{}` when there is none). A tool whose description or schema changes hashes
+/// differently, so its approval no longer matches.
+pub fn tool_hash(name: &str, description: &str, input_schema: &Value) -> String {
+    let empty = Value::Object(Map::new());
+    let schema = canonical(if input_schema.is_null() {
+        &empty
+    } else {
+        input_schema
+    });
+    let digest = Sha256::digest(format!("{name}\n{description}\n{schema}"));
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// JSON text with object keys sorted at every level, whatever the map's own order.
+fn canonical(v: &Value) -> String {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{}:{}", Value::String((*k).clone()), canonical(&m[*k])))
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        }
+        Value::Array(items) => {
+            format!(
+                "[{}]",
+                items.iter().map(canonical).collect::<Vec<_>>().join(",")
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Applies a PATCH body: an absent key is left alone, `null` clears (falling back to the
+/// schema's default when it has one), a value replaces.
+fn merge(target: &mut Map<String, Value>, patch: &Value, schema: Option<&Value>) {
+    let Some(patch) = patch.as_object() else {
+        return;
+    };
+    for (k, v) in patch {
+        if v.is_null() {
+            target.remove(k);
+            if let Some(default) = schema
+                .and_then(|s| spec::property(s, k))
+                .and_then(|p| p.get("default").cloned())
+            {
+                target.insert(k.clone(), default);
+            }
+        } else {
+            target.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Runs one operation.
+pub fn run(
+    ws: &mut Workspace,
+    tools: &ToolFixtures,
+    operation: &spec::Operation,
+    params: &Map<String, Value>,
+    body: Option<Value>,
+) -> Outcome {
+    let id = params
+        .get("mcp_server_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let tool = params
+        .get("tool_name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let mut body = body.unwrap_or(Value::Null);
+    // Undeclared keys are ignored, as the service ignores them: a PATCH cannot touch a field
+    // its schema does not list.
+    if let Some(schema) = &operation.request {
+        spec::retain_declared(schema, &mut body);
+    }
+    // The server's config schema, for defaults: the `config` property of the create body.
+    let config_schema = spec::operations()
+        .iter()
+        .find(|o| o.id == "mcp_servers_create")
+        .and_then(|o| o.request.as_ref())
+        .and_then(|r| spec::property(r, "config"));
+
+    match operation.id.as_str() {
+        "mcp_servers_list" => ok(json!({"mcp_servers": ws.servers})),
+        "mcp_servers_create" => {
+            let mut config = body["config"].clone();
+            if let Some(schema) = &config_schema {
+                spec::retain_declared(schema, &mut config);
+                spec::apply_defaults(schema, &mut config);
+            }
+            let server = json!({
+                "id": ws.new_id(),
+                "config": config,
+                "metadata": {"created_at": now_secs(), "owner_user_id": "emulator_user"},
+                "access_info": {
+                    "is_creator": true,
+                    "creator_name": "Emulator",
+                    "creator_email": "emulator@localhost",
+                    "role": "admin",
+                    "access_source": "creator"
+                },
+                "dependent_agents": []
+            });
+            ws.servers.push(server.clone());
+            changed(server)
+        }
+        "mcp_servers_delete" => {
+            let before = ws.servers.len();
+            ws.servers.retain(|s| s["id"] != id.as_str());
+            if ws.servers.len() == before {
+                return no_server(&id);
+            }
+            changed(json!({}))
+        }
+        _ => {
+            let Some(server) = ws.find(&id) else {
+                return no_server(&id);
+            };
+            on_server(
+                server,
+                tools,
+                &operation.id,
+                &tool,
+                &body,
+                config_schema.as_ref(),
+            )
+        }
+    }
+}
+
+/// The operations on one existing server.
+fn on_server(
+    server: &mut Value,
+    tools: &ToolFixtures,
+    operation: &str,
+    tool: &str,
+    body: &Value,
+    config_schema: Option<&Value>,
+) -> Outcome {
+    if operation == "mcp_servers_get" {
+        return ok(server.clone());
+    }
+    let Some(config) = server.get_mut("config").and_then(Value::as_object_mut) else {
+        return corrupt();
+    };
+    match operation {
+        "mcp_servers_tools_list" => {
+            return ok(json!({
+                "success": true,
+                "error_message": null,
+                "tools": tools.for_url(config.get("url").unwrap_or(&Value::Null))
+            }));
+        }
+        "mcp_servers_update" => merge(config, body, config_schema),
+        "mcp_servers_approval_policy_update" => {
+            config.insert("approval_policy".into(), body["approval_policy"].clone());
+        }
+        "mcp_servers_tool_approvals_create" => {
+            let name = body["tool_name"].as_str().unwrap_or_default();
+            let entry = json!({
+                "tool_name": name,
+                "tool_hash": tool_hash(
+                    name,
+                    body["tool_description"].as_str().unwrap_or_default(),
+                    &body["input_schema"],
+                ),
+                "approval_policy": if body["approval_policy"].is_null() {
+                    json!("requires_approval")
+                } else {
+                    body["approval_policy"].clone()
+                },
+            });
+            let Some(list) = list_at(config, "tool_approval_hashes") else {
+                return corrupt();
+            };
+            list.retain(|e| e["tool_name"] != name);
+            list.push(entry);
+        }
+        "mcp_servers_tool_approvals_delete" => {
+            let Some(list) = list_at(config, "tool_approval_hashes") else {
+                return corrupt();
+            };
+            let before = list.len();
+            list.retain(|e| e["tool_name"] != tool);
+            if list.len() == before {
+                return error(
+                    404,
+                    "tool_approval_not_found",
+                    format!("tool '{tool}' is not approved"),
+                );
+            }
+        }
+        "mcp_servers_tool_configs_create" => {
+            let name = body["tool_name"].as_str().unwrap_or_default().to_owned();
+            let Some(list) = list_at(config, "tool_config_overrides") else {
+                return corrupt();
+            };
+            if list.iter().any(|o| o["tool_name"] == name.as_str()) {
+                return error(
+                    409,
+                    "tool_config_exists",
+                    format!("tool '{name}' already has a configuration override"),
+                );
+            }
+            let mut entry = body.clone();
+            if let Some(o) = entry.as_object_mut() {
+                o.retain(|_, v| !v.is_null());
+            }
+            list.push(entry);
+        }
+        "mcp_servers_tool_configs_get"
+        | "mcp_servers_tool_configs_update"
+        | "mcp_servers_tool_configs_delete" => {
+            let Some(list) = list_at(config, "tool_config_overrides") else {
+                return corrupt();
+            };
+            let Some(at) = list.iter().position(|o| o["tool_name"] == tool) else {
+                return error(
+                    404,
+                    "tool_config_not_found",
+                    format!("tool '{tool}' has no configuration override"),
+                );
+            };
+            match operation {
+                "mcp_servers_tool_configs_get" => return ok(list[at].clone()),
+                "mcp_servers_tool_configs_update" => {
+                    if let Some(entry) = list[at].as_object_mut() {
+                        merge(entry, body, None);
+                    }
+                }
+                _ => {
+                    list.remove(at);
+                }
+            }
+        }
+        other => return error(501, "not_implemented", format!("{other} is not emulated")),
+    }
+    changed(server.clone())
+}
+
+/// The array at `config[key]`, created when absent or not an array.
+fn list_at<'a>(config: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Vec<Value>> {
+    if !config.get(key).is_some_and(Value::is_array) {
+        config.insert(key.to_owned(), json!([]));
+    }
+    config.get_mut(key).and_then(Value::as_array_mut)
+}
+
+fn corrupt() -> Outcome {
+    error(
+        500,
+        "corrupt_state",
+        "the stored server is not in the API's shape",
+    )
+}

@@ -1,0 +1,248 @@
+//! The HTTP side: one handler for every route, which matches the path against the spec,
+//! checks the key, applies faults, validates the body and runs the operation.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::Response;
+use bytes::Bytes;
+use serde_json::{Value, json};
+
+use crate::api::{self, Outcome, ToolFixtures};
+use crate::faults::{Fault, Faults};
+use crate::spec;
+use crate::store::Workspace;
+
+/// One request and the answer it got, for conformance checks.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// The operationId, or `None` when no route matched.
+    pub operation: Option<String>,
+    /// The method.
+    pub method: String,
+    /// The path as received.
+    pub path: String,
+    /// The status answered.
+    pub status: u16,
+    /// The JSON body answered.
+    pub body: Value,
+}
+
+/// What the handler shares across requests.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub workspace: Mutex<Workspace>,
+    pub tools: ToolFixtures,
+    pub faults: Faults,
+    pub exchanges: Mutex<Vec<Exchange>>,
+    pub requests: AtomicU64,
+}
+
+/// The most exchanges kept; older ones are dropped first.
+const EXCHANGE_LIMIT: usize = 10_000;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Handlers do not panic while holding a lock; if one ever did, the data is still whole.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn json_response(
+    status: u16,
+    body: &Value,
+    request_id: &str,
+    extra: &[(&'static str, String)],
+) -> Response {
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-request-id", v);
+    }
+    for (name, value) in extra {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            headers.insert(*name, v);
+        }
+    }
+    response
+}
+
+/// A response whose body fails after the head is sent: the client sees the connection end
+/// before the answer is complete.
+fn dropped() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "fault: connection dropped",
+        ))
+    });
+    let mut response = Response::new(Body::from_stream(failing));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from_static("64"));
+    response
+}
+
+/// Handles every request.
+pub(crate) async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let n = shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
+    let request_id = format!("emu_req_{n}");
+    let path = uri.path().to_owned();
+    let (operation, outcome, extra) = answer(&shared, &method, &path, &headers, &body).await;
+    let outcome = match outcome {
+        Some(o) => o,
+        None => return dropped(),
+    };
+    {
+        let mut log = lock(&shared.exchanges);
+        if log.len() >= EXCHANGE_LIMIT {
+            log.remove(0);
+        }
+        log.push(Exchange {
+            operation,
+            method: method.to_string(),
+            path,
+            status: outcome.status,
+            body: outcome.body.clone(),
+        });
+    }
+    json_response(outcome.status, &outcome.body, &request_id, &extra)
+}
+
+type Answer = (Option<String>, Option<Outcome>, Vec<(&'static str, String)>);
+
+async fn answer(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Answer {
+    let detail = |status: u16, text: &str| Outcome {
+        status,
+        body: json!({"detail": text}),
+        changed: false,
+    };
+    let Some((ops, params)) = spec::route(path) else {
+        return (None, Some(detail(404, "Not Found")), Vec::new());
+    };
+    let Some(op) = ops.into_iter().find(|o| o.method == method.as_str()) else {
+        return (None, Some(detail(405, "Method Not Allowed")), Vec::new());
+    };
+    let id = Some(op.id.clone());
+    let has_key = headers
+        .get("xi-api-key")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| !v.trim().is_empty());
+    if !has_key {
+        let outcome = api::error(
+            401,
+            "needs_authorization",
+            "Neither authorization header nor xi-api-key received, please provide one.",
+        );
+        return (id, Some(outcome), Vec::new());
+    }
+
+    let mut store_then_fail = None;
+    for fault in shared.faults.take(&op.id) {
+        match fault {
+            Fault::Latency(d) => tokio::time::sleep(d).await,
+            Fault::RateLimit { retry_after } => {
+                let outcome = api::error(429, "rate_limited", "Too many requests (emulated fault)");
+                return (
+                    id,
+                    Some(outcome),
+                    vec![("retry-after", retry_after.as_secs().to_string())],
+                );
+            }
+            Fault::ServerError(status) => {
+                let outcome = api::error(status, "server_error", "Internal error (emulated fault)");
+                return (id, Some(outcome), Vec::new());
+            }
+            Fault::DropConnection => return (id, None, Vec::new()),
+            Fault::StoreThenFail(status) => store_then_fail = Some(status),
+        }
+    }
+
+    let parsed = match &op.request {
+        None => None,
+        Some(schema) => match parse_body(schema, body) {
+            Ok(v) => Some(v),
+            Err(issues) => {
+                let outcome = Outcome {
+                    status: 422,
+                    body: json!({"detail": issues}),
+                    changed: false,
+                };
+                return (id, Some(outcome), Vec::new());
+            }
+        },
+    };
+
+    let outcome = {
+        let mut ws = lock(&shared.workspace);
+        let outcome = api::run(&mut ws, &shared.tools, op, &params, parsed);
+        if outcome.changed
+            && let Err(e) = ws.save()
+        {
+            // Not acknowledged: the caller sees the failure.
+            api::error(
+                500,
+                "state_not_saved",
+                format!("the state file could not be written: {e}"),
+            )
+        } else {
+            outcome
+        }
+    };
+    match store_then_fail {
+        Some(status) if outcome.status < 400 => (
+            id,
+            Some(api::error(
+                status,
+                "server_error",
+                "Stored, then failed (emulated fault)",
+            )),
+            Vec::new(),
+        ),
+        _ => (id, Some(outcome), Vec::new()),
+    }
+}
+
+/// The request body as JSON, validated against the operation's schema; FastAPI's issues
+/// when it is missing, not JSON, or not valid.
+fn parse_body(schema: &Value, body: &[u8]) -> Result<Value, Vec<Value>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(vec![json!({
+            "type": "missing", "loc": ["body"], "msg": "Field required", "input": null
+        })]);
+    }
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        vec![json!({
+            "type": "json_invalid",
+            "loc": ["body", e.column()],
+            "msg": "JSON decode error",
+            "input": {},
+            "ctx": {"error": e.to_string()}
+        })]
+    })?;
+    let issues = spec::validate(schema, &value, &mut vec![json!("body")]);
+    if issues.is_empty() {
+        Ok(value)
+    } else {
+        Err(issues)
+    }
+}

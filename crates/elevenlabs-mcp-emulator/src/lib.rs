@@ -1,0 +1,211 @@
+//! A local, stateful emulator of the ElevenLabs **MCP servers API**: all 13 operations over
+//! HTTP on loopback, for trying the SDK without an account and for testing your own code
+//! against something that behaves like the service.
+//!
+//! - Routes, request validation (422 in FastAPI's shape, with `loc` paths) and the defaults
+//!   a new server gets all come from the project's OpenAPI spec, embedded at build time.
+//! - Any non-empty `xi-api-key` is accepted; a request without one gets 401.
+//! - Ids (`mcp_emu_000001`, …) and `metadata.created_at` are generated; `PATCH` bodies follow
+//!   the tri-state rule (absent keeps, `null` clears to the default, a value sets).
+//! - Tool approvals add and remove entries in `config.tool_approval_hashes`; the hash is
+//!   documented at [`tool_hash`].
+//! - Tool configs: create answers 409 when the override exists; get, update and delete 404
+//!   when it does not.
+//! - `tools(id).list()` answers with the tools given for the server's URL
+//!   ([`EmulatorBuilder::tools_for`]), or two example tools.
+//! - Faults on demand ([`Fault`], [`FaultRule`]): latency, 429, 5xx, store-then-fail,
+//!   dropped connections.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! use elevenlabs_mcp_emulator::{Emulator, Fault, FaultRule};
+//!
+//! let emulator = Emulator::builder()
+//!     .fault(FaultRule::on("mcp_servers_create", Fault::StoreThenFail(502)).times(1))
+//!     .start()
+//!     .await?;
+//! println!("API at {}", emulator.base_url()); // http://127.0.0.1:PORT
+//! emulator.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+#![warn(missing_docs)]
+
+mod api;
+mod faults;
+mod http;
+mod spec;
+mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use api::{ToolFixtures, tool_hash};
+pub use faults::{Fault, FaultRule, Faults, ParseFaultError};
+pub use http::Exchange;
+pub use spec::{SPEC_YAML, response_schema, validate};
+
+/// Configures an [`Emulator`].
+#[derive(Debug, Default)]
+pub struct EmulatorBuilder {
+    port: u16,
+    state_file: Option<PathBuf>,
+    tools: ToolFixtures,
+    faults: Vec<FaultRule>,
+}
+
+impl EmulatorBuilder {
+    /// The loopback port to listen on; 0 (the default) picks a free one.
+    #[must_use]
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Keeps the workspace in this file: loaded at start when it exists, replaced
+    /// atomically after every write and before the write is answered.
+    #[must_use]
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
+    /// The tools a server registered with this URL exposes (MCP `Tool` objects, with
+    /// `name` and `inputSchema`).
+    #[must_use]
+    pub fn tools_for(mut self, url: impl Into<String>, tools: Vec<Value>) -> Self {
+        self.tools.set(url, tools);
+        self
+    }
+
+    /// The tools of servers whose URL has no set of its own.
+    #[must_use]
+    pub fn default_tools(mut self, tools: Vec<Value>) -> Self {
+        self.tools.set_fallback(tools);
+        self
+    }
+
+    /// A fault in force from the start (more can be added while it runs, through
+    /// [`Emulator::faults`]).
+    #[must_use]
+    pub fn fault(mut self, rule: FaultRule) -> Self {
+        self.faults.push(rule);
+        self
+    }
+
+    /// Binds `127.0.0.1:port` and starts serving in the background of the current tokio
+    /// runtime.
+    ///
+    /// # Errors
+    ///
+    /// The port cannot be bound, or the state file exists but cannot be read.
+    pub async fn start(self) -> std::io::Result<Emulator> {
+        let workspace = store::Workspace::open(self.state_file)?;
+        let faults = Faults::default();
+        for rule in self.faults {
+            faults.add(rule);
+        }
+        let shared = Arc::new(http::Shared {
+            workspace: Mutex::new(workspace),
+            tools: self.tools,
+            faults: faults.clone(),
+            exchanges: Mutex::new(Vec::new()),
+            requests: AtomicU64::new(0),
+        });
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
+        let addr = listener.local_addr()?;
+        let app = axum::Router::new()
+            .fallback(http::handle)
+            .with_state(shared.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Emulator {
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+            shared,
+            faults,
+        })
+    }
+}
+
+/// A running emulator. Dropping it stops the server.
+#[derive(Debug)]
+pub struct Emulator {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+    shared: Arc<http::Shared>,
+    faults: Faults,
+}
+
+impl Emulator {
+    /// A builder: free port, no state file, example tools, no faults.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// Starts an emulator with the defaults.
+    ///
+    /// # Errors
+    ///
+    /// No loopback port could be bound.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::builder().start().await
+    }
+
+    /// `http://127.0.0.1:PORT`, to give to `Client::builder().base_url(…)`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The faults in force; add or clear rules while it runs.
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// Every request answered so far (up to the last 10,000), with its answer.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.shared
+            .exchanges
+            .lock()
+            .map(|e| e.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Stops serving and waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

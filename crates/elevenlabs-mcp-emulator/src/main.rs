@@ -1,0 +1,88 @@
+//! `elevenlabs-mcp-emulator [--port PORT] [--state FILE] [--tools FILE] [--fault RULE]…`
+//!
+//! Serves the emulated API on 127.0.0.1 until interrupted, and prints its address first.
+
+use std::process::ExitCode;
+
+use elevenlabs_mcp_emulator::{Emulator, FaultRule};
+use serde_json::Value;
+
+const USAGE: &str = "\
+usage: elevenlabs-mcp-emulator [--port PORT] [--state FILE] [--tools FILE] [--fault RULE]...
+
+  --port PORT    loopback port (default 0: pick a free one; the address is printed)
+  --state FILE   keep the workspace in FILE across restarts (written atomically)
+  --tools FILE   JSON object: server URL -> array of MCP tools; key \"*\" for every other URL
+  --fault RULE   [OPERATION=]KIND[:ARG][*TIMES], KIND one of latency:MS, rate-limit:SECS,
+                 server-error:STATUS, store-then-fail:STATUS, drop; repeatable.
+                 e.g. --fault mcp_servers_create=store-then-fail:502*1 --fault latency:50";
+
+fn parse(args: Vec<String>) -> Result<elevenlabs_mcp_emulator::EmulatorBuilder, String> {
+    let mut builder = Emulator::builder();
+    let mut args = args.into_iter();
+    while let Some(flag) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+        builder = match flag.as_str() {
+            "--port" => {
+                let port = value("--port")?;
+                builder.port(port.parse().map_err(|_| format!("bad port `{port}`"))?)
+            }
+            "--state" => builder.state_file(value("--state")?),
+            "--tools" => {
+                let path = value("--tools")?;
+                let text = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
+                let fixtures: serde_json::Map<String, Value> =
+                    serde_json::from_slice(&text).map_err(|e| format!("{path}: {e}"))?;
+                let mut b = builder;
+                for (url, tools) in fixtures {
+                    let tools = tools
+                        .as_array()
+                        .cloned()
+                        .ok_or(format!("{path}: `{url}` must map to an array of tools"))?;
+                    b = if url == "*" {
+                        b.default_tools(tools)
+                    } else {
+                        b.tools_for(url, tools)
+                    };
+                }
+                b
+            }
+            "--fault" => {
+                let rule: FaultRule = value("--fault")?.parse().map_err(|e| format!("{e}"))?;
+                builder.fault(rule)
+            }
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument `{other}`")),
+        };
+    }
+    Ok(builder)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let builder = match parse(std::env::args().skip(1).collect()) {
+        Ok(b) => b,
+        Err(e) if e.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("error: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let emulator = match builder.start().await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "elevenlabs-mcp emulator listening on {}",
+        emulator.base_url()
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    emulator.shutdown().await;
+    ExitCode::SUCCESS
+}
