@@ -39,6 +39,8 @@ pub(crate) struct Shared {
     pub faults: Faults,
     pub exchanges: Mutex<Vec<Exchange>>,
     pub requests: AtomicU64,
+    /// When set, the only key accepted.
+    pub only_key: Option<String>,
 }
 
 /// The most exchanges kept; older ones are dropped first.
@@ -143,17 +145,21 @@ async fn answer(
         return (None, Some(detail(405, "Method Not Allowed")), Vec::new());
     };
     let id = Some(op.id.clone());
-    let has_key = headers
+    let key = headers
         .get("xi-api-key")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| !v.trim().is_empty());
-    if !has_key {
-        let outcome = api::error(
-            401,
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    let refusal = match (key, &shared.only_key) {
+        (None, _) => Some((
             "needs_authorization",
             "Neither authorization header nor xi-api-key received, please provide one.",
-        );
-        return (id, Some(outcome), Vec::new());
+        )),
+        (Some(k), Some(only)) if k != only => Some(("invalid_api_key", "Invalid API key")),
+        _ => None,
+    };
+    if let Some((code, message)) = refusal {
+        return (id, Some(api::error(401, code, message)), Vec::new());
     }
 
     let mut store_then_fail = None;

@@ -59,9 +59,18 @@ pub struct EmulatorBuilder {
     state_file: Option<PathBuf>,
     tools: ToolFixtures,
     faults: Vec<FaultRule>,
+    only_key: Option<String>,
 }
 
 impl EmulatorBuilder {
+    /// Accepts this key only, answering 401 to any other (by default any non-empty key is
+    /// accepted): for testing how your code handles a wrong key.
+    #[must_use]
+    pub fn only_key(mut self, key: impl Into<String>) -> Self {
+        self.only_key = Some(key.into());
+        self
+    }
+
     /// The loopback port to listen on; 0 (the default) picks a free one.
     #[must_use]
     pub fn port(mut self, port: u16) -> Self {
@@ -118,6 +127,7 @@ impl EmulatorBuilder {
             faults: faults.clone(),
             exchanges: Mutex::new(Vec::new()),
             requests: AtomicU64::new(0),
+            only_key: self.only_key,
         });
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;

@@ -1,0 +1,82 @@
+//! The binary: `--port 0` prints the address it picked, `--fault` takes effect, and a
+//! request without a key is refused.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+/// Kills the emulator when the test ends, whatever happens.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Sends one request and returns the status line and body.
+fn request(addr: &str, head: &str) -> (String, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    write!(stream, "{head}Host: {addr}\r\nConnection: close\r\n\r\n").expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response.lines().next().unwrap_or_default().to_owned();
+    let body = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    (status, body)
+}
+
+#[test]
+fn the_binary_serves_on_the_port_it_prints() {
+    let child = Command::new(env!("CARGO_BIN_EXE_elevenlabs-mcp-emulator"))
+        .args([
+            "--port",
+            "0",
+            "--fault",
+            "mcp_servers_list=server-error:503*1",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut running = Running(child);
+    let stdout = running.0.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("first line");
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .expect("an address")
+        .to_owned();
+    assert!(addr.starts_with("127.0.0.1:"), "{line}");
+
+    let list = "GET /v1/convai/mcp-servers HTTP/1.1\r\nxi-api-key: k\r\n";
+    let (status, _) = request(&addr, list);
+    assert!(
+        status.contains(" 503 "),
+        "the fault answers first: {status}"
+    );
+    let (status, body) = request(&addr, list);
+    assert!(status.contains(" 200 "), "{status}");
+    assert_eq!(body, r#"{"mcp_servers":[]}"#);
+    let (status, body) = request(&addr, "GET /v1/convai/mcp-servers HTTP/1.1\r\n");
+    assert!(status.contains(" 401 "), "{status}");
+    assert!(body.contains("needs_authorization"), "{body}");
+}
+
+#[test]
+fn bad_arguments_are_refused_with_the_usage() {
+    let out = Command::new(env!("CARGO_BIN_EXE_elevenlabs-mcp-emulator"))
+        .args(["--fault", "explode"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("explode") && err.contains("usage:"), "{err}");
+}
