@@ -141,8 +141,11 @@ async fn answer(
     let Some((ops, params)) = spec::route(path) else {
         return (None, Some(detail(404, "Not Found")), Vec::new());
     };
-    let Some(op) = ops.into_iter().find(|o| o.method == method.as_str()) else {
-        return (None, Some(detail(405, "Method Not Allowed")), Vec::new());
+    let allowed: Vec<&str> = ops.iter().map(|o| o.method.as_str()).collect();
+    let Some(op) = ops.iter().copied().find(|o| o.method == method.as_str()) else {
+        // RFC 9110: a 405 lists the methods the resource does support.
+        let allow = vec![("allow", allowed.join(", "))];
+        return (None, Some(detail(405, "Method Not Allowed")), allow);
     };
     let id = Some(op.id.clone());
     let key = headers
