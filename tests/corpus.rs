@@ -6,7 +6,6 @@
 //! first `.` says which type it is.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 use elevenlabs_mcp_raw::types::{
     AccessLevel, ApprovalPolicy, AuthConnection, DependentAgent, ErrorDetail, HttpValidationError,
@@ -17,19 +16,11 @@ use elevenlabs_mcp_raw::types::{
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
-}
-
-fn read(name: &str) -> Value {
-    let bytes = std::fs::read(corpus_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{name} is not JSON: {e}"))
-}
+use workspace_tests::{corpus, corpus_dir, corpus_text};
 
 /// Decodes with the failing JSON path in the message, the way the client reports it.
 fn decode<T: DeserializeOwned>(name: &str) -> T {
-    let text = std::fs::read_to_string(corpus_dir().join(name)).expect("corpus file");
+    let text = corpus_text(name);
     let de = &mut serde_json::Deserializer::from_str(&text);
     serde_path_to_error::deserialize(de)
         .unwrap_or_else(|e| panic!("{name}: failed at `{}`: {}", e.path(), e.inner()))
@@ -60,7 +51,7 @@ fn assert_sub_document(out: &Value, input: &Value, at: &str) {
 fn round_trip<T: DeserializeOwned + Serialize>(name: &str) -> T {
     let decoded: T = decode(name);
     let out = serde_json::to_value(&decoded).expect("serialises");
-    assert_sub_document(&out, &read(name), "$");
+    assert_sub_document(&out, &corpus(name), "$");
     // And the output decodes to the same output again.
     let again: T = serde_json::from_value(out.clone()).expect("re-decodes");
     assert_eq!(

@@ -30,6 +30,8 @@ pub struct Operation {
     pub template: String,
     /// The JSON schema of the request body, if the operation takes one.
     pub request: Option<Value>,
+    /// The `responses` object, by status.
+    pub responses: Value,
 }
 
 /// Every operation, in the spec's order.
@@ -51,6 +53,7 @@ pub fn operations() -> &'static [Operation] {
                     method: method.to_ascii_uppercase(),
                     template: template.clone(),
                     request,
+                    responses: op["responses"].clone(),
                 });
             }
         }
@@ -60,21 +63,12 @@ pub fn operations() -> &'static [Operation] {
 
 /// The response schema of `operation` for `status`, if the spec gives one.
 pub fn response_schema(operation: &str, status: u16) -> Option<Value> {
-    let paths = spec()["paths"].as_object()?;
-    for item in paths.values() {
-        for op in item.as_object()?.values() {
-            if op["operationId"] == operation {
-                let responses = &op["responses"];
-                let response = responses
-                    .get(status.to_string())
-                    .or_else(|| responses.get("default"))?;
-                return response
-                    .pointer("/content/application~1json/schema")
-                    .cloned();
-            }
-        }
-    }
-    None
+    let responses = &operations().iter().find(|o| o.id == operation)?.responses;
+    responses
+        .get(status.to_string())
+        .or_else(|| responses.get("default"))?
+        .pointer("/content/application~1json/schema")
+        .cloned()
 }
 
 /// Matches a request path against the templates; returns the operations of that path

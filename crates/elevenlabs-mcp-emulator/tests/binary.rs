@@ -1,19 +1,11 @@
 //! The binary: `--port 0` prints the address it picked, `--fault` takes effect, and a
 //! request without a key is refused.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-
-/// Kills the emulator when the test ends, whatever happens.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use std::process::Command;
 
 /// Sends one request and returns the status line and body.
 fn request(addr: &str, head: &str) -> (String, String) {
@@ -32,29 +24,13 @@ fn request(addr: &str, head: &str) -> (String, String) {
 
 #[test]
 fn the_binary_serves_on_the_port_it_prints() {
-    let child = Command::new(env!("CARGO_BIN_EXE_elevenlabs-mcp-emulator"))
-        .args([
-            "--port",
-            "0",
-            "--fault",
-            "mcp_servers_list=server-error:503*1",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut running = Running(child);
-    let stdout = running.0.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("first line");
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .expect("an address")
-        .to_owned();
-    assert!(addr.starts_with("127.0.0.1:"), "{line}");
+    let (_running, url) = common::start(&[
+        "--port",
+        "0",
+        "--fault",
+        "mcp_servers_list=server-error:503*1",
+    ]);
+    let addr = url.trim_start_matches("http://").to_owned();
 
     let list = "GET /v1/convai/mcp-servers HTTP/1.1\r\nxi-api-key: k\r\n";
     let (status, _) = request(&addr, list);

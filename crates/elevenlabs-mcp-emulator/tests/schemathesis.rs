@@ -6,18 +6,10 @@
 //! `scripts/test` installs it into `target/tools/venv` and exports `SCHEMATHESIS`.
 //! One check is left out on purpose: `ignored_auth`, because the emulator accepts any key.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use std::process::Command;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -33,18 +25,7 @@ fn schemathesis_finds_nothing() {
         "{} not found: run the tests with `scripts/test`, which installs it",
         tool.display()
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_elevenlabs-mcp-emulator"))
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn the emulator");
-    let stdout = child.stdout.take().expect("stdout");
-    let running = Running(child);
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("address line");
-    let url = line.trim().rsplit(' ').next().expect("address").to_owned();
+    let (running, url) = common::start(&["--port", "0"]);
 
     let out = Command::new(&tool)
         .arg("run")

@@ -275,6 +275,7 @@ impl ClientBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::fake_env;
 
     #[test]
     fn a_missing_key_names_the_variables() {
@@ -289,27 +290,20 @@ mod tests {
 
     #[test]
     fn the_environment_gives_the_key_and_the_base_url() {
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| (*v).to_owned())
-            }
-        };
-        let c = ClientBuilder::from_lookup(env(&[
+        let c = ClientBuilder::from_lookup(fake_env(&[
             ("ELEVEN_API_KEY", "k"),
             ("ELEVENLABS_BASE_URL", "http://127.0.0.1:4010/"),
         ]))
         .and_then(ClientBuilder::build)
         .expect("client");
         assert_eq!(c.base_url(), "http://127.0.0.1:4010");
-        let c = ClientBuilder::from_lookup(env(&[("ELEVENLABS_API_KEY", "k")]))
+        let c = ClientBuilder::from_lookup(fake_env(&[("ELEVENLABS_API_KEY", "k")]))
             .and_then(ClientBuilder::build)
             .expect("client");
         assert_eq!(c.base_url(), "https://api.elevenlabs.io");
-        let err = ClientBuilder::from_lookup(env(&[("ELEVENLABS_BASE_URL", "http://127.0.0.1:1")]))
-            .expect_err("no key");
+        let err =
+            ClientBuilder::from_lookup(fake_env(&[("ELEVENLABS_BASE_URL", "http://127.0.0.1:1")]))
+                .expect_err("no key");
         assert!(err.to_string().contains("ELEVENLABS_API_KEY"), "{err}");
     }
 

@@ -164,26 +164,31 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// A stand-in for the process environment in tests: looks names up in `pairs`.
+#[cfg(test)]
+pub(crate) fn fake_env(
+    pairs: &'static [(&'static str, &'static str)],
+) -> impl Fn(&str) -> Option<String> {
+    move |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| (*v).to_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn key_comes_from_the_first_non_blank_variable() {
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| (*v).to_owned())
-            }
-        };
-        let key = api_key_from(env(&[(API_KEY_FALLBACK_VAR, "b")])).expect("fallback");
+        let key = api_key_from(fake_env(&[(API_KEY_FALLBACK_VAR, "b")])).expect("fallback");
         assert_eq!(key, ApiKey::new("b"));
-        let key =
-            api_key_from(env(&[(API_KEY_VAR, "a"), (API_KEY_FALLBACK_VAR, "b")])).expect("primary");
+        let key = api_key_from(fake_env(&[(API_KEY_VAR, "a"), (API_KEY_FALLBACK_VAR, "b")]))
+            .expect("primary");
         assert_eq!(key, ApiKey::new("a"));
-        let err = api_key_from(env(&[(API_KEY_VAR, "  ")])).expect_err("blank");
+        let err = api_key_from(fake_env(&[(API_KEY_VAR, "  ")])).expect_err("blank");
         let shown = err.to_string();
         assert!(
             shown.contains(API_KEY_VAR) && shown.contains(API_KEY_FALLBACK_VAR),
