@@ -154,7 +154,18 @@ impl fmt::Display for DecodeError {
 
 /// Decodes a response body, naming the JSON path of a failure. Every response the client
 /// reads goes through here.
+///
+/// The path is worked out only when decoding fails: tracking it costs about a third of the
+/// decode (see BENCHMARKS.md), and a body that decodes has no use for it. A failed body is
+/// decoded a second time with tracking on, which finds the same first error.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    // `from_slice` also rejects bytes after the document: not what the service sends.
+    serde_json::from_slice(body).map_err(|first| locate::<T>(body, first))
+}
+
+/// The decode error for a body that failed to decode, with the JSON path of the failure.
+#[cold]
+fn locate<T: serde::de::DeserializeOwned>(body: &[u8], first: serde_json::Error) -> Error {
     let fail = |path: String, message: String| {
         Error::Decode(Box::new(DecodeError {
             path,
@@ -163,11 +174,11 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, E
         }))
     };
     let de = &mut serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut *de)
-        .map_err(|e| fail(e.path().to_string(), e.into_inner().to_string()))?;
-    // A valid document followed by more bytes is not what the service sends.
-    de.end().map_err(|e| fail(".".into(), e.to_string()))?;
-    Ok(value)
+    match serde_path_to_error::deserialize::<_, T>(&mut *de) {
+        Err(e) => fail(e.path().to_string(), e.into_inner().to_string()),
+        // The document decoded, so what failed was the check for trailing bytes.
+        Ok(_) => fail(".".into(), first.to_string()),
+    }
 }
 
 /// A non-2xx answer from the service.

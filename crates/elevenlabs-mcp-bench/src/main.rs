@@ -1,0 +1,336 @@
+//! The benchmark of BENCHMARKS.md. One run measures, against one loopback server:
+//!
+//! - sequential `get` through the client against bare `reqwest` fetching the same bytes;
+//! - `list` of a 2,000-server workspace, time and peak heap, against `reqwest` plus
+//!   `serde_json::Value`;
+//! - 64 calls in flight through the client against bare `reqwest`;
+//! - with `--python`/`--node-modules`, the same `get` and `list` through the vendor's SDKs;
+//! - with `--build`, a clean release build of a minimal consumer against a reqwest-only one.
+//!
+//! `--quick` does a token amount of each Rust measurement, for CI to keep this compiling and
+//! running; its figures mean nothing. Run `scripts/bench` for the real thing.
+
+mod alloc;
+mod bodies;
+mod consumer;
+mod measure;
+mod report;
+mod server;
+mod vendor;
+
+use std::future::IntoFuture;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail, ensure};
+use elevenlabs_mcp::Client;
+
+use crate::bodies::{Bodies, SERVER_ID};
+use crate::measure::{Effort, Pair};
+use crate::report::{Row, Target, mib, time};
+use crate::server::Server;
+use crate::vendor::{VendorResult, VendorSdk};
+
+#[global_allocator]
+static ALLOCATOR: alloc::Counting = alloc::Counting;
+
+/// The workspace size the issue names: about 4 MB of JSON.
+const SERVERS: usize = 2_000;
+/// Calls kept in flight at once in the concurrency measurement.
+const IN_FLIGHT: usize = 64;
+/// Any key: the loopback server does not check it.
+const KEY: &str = "sk_bench_0000000000000000";
+
+const FULL: Effort = Effort {
+    rounds: 7,
+    gets: 1_000,
+    lists: 20,
+    in_flight_calls: 6_400,
+};
+const QUICK: Effort = Effort {
+    rounds: 1,
+    gets: 20,
+    lists: 2,
+    in_flight_calls: 128,
+};
+
+#[derive(Debug, Default)]
+struct Options {
+    quick: bool,
+    python: Option<PathBuf>,
+    node_modules: Option<PathBuf>,
+    build: bool,
+}
+
+impl Options {
+    fn parse(mut args: impl Iterator<Item = String>) -> Result<Self> {
+        let mut options = Self::default();
+        while let Some(arg) = args.next() {
+            let mut path = || {
+                args.next()
+                    .map(PathBuf::from)
+                    .context(format!("{arg} needs a path"))
+            };
+            match arg.as_str() {
+                "--quick" => options.quick = true,
+                "--python" => options.python = Some(path()?),
+                "--node-modules" => options.node_modules = Some(path()?),
+                "--build" => options.build = true,
+                other => bail!(
+                    "unknown argument {other:?}; expected --quick, --python PATH, --node-modules DIR, --build"
+                ),
+            }
+        }
+        Ok(options)
+    }
+}
+
+fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("serve") {
+        let servers = args.nth(1).context("serve needs a server count")?.parse()?;
+        return server::run(servers);
+    }
+    let options = Options::parse(args)?;
+    let effort = if options.quick { QUICK } else { FULL };
+    // Bare reqwest is built with reqwest's defaults, which need a process-wide provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+
+    let bodies = Bodies::new(SERVERS)?;
+    let server = Server::spawn(SERVERS)?;
+    eprintln!(
+        "loopback server at {}; get body {} bytes, list body {} bytes ({} servers)",
+        server.base_url,
+        bodies.server.len(),
+        bodies.list.len(),
+        SERVERS
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(&server.base_url)
+        .build()?;
+    let http = reqwest::Client::new();
+    let urls = Urls::new(&server.base_url);
+
+    let mut rows = Vec::new();
+    let (get_row, get) = runtime.block_on(sequential_get(&client, &http, &urls, effort))?;
+    rows.push(get_row);
+    let (list_rows, list) = list(&runtime, &client, &http, &urls, &bodies, effort)?;
+    rows.extend(list_rows);
+    rows.push(runtime.block_on(in_flight(&client, &http, &urls, effort))?);
+
+    let vendors = [
+        options.python.clone().map(VendorSdk::python),
+        options.node_modules.clone().map(VendorSdk::node),
+    ];
+    for sdk in vendors.into_iter().flatten() {
+        eprintln!("running the vendor SDK: {sdk:?}");
+        let result = sdk.run(&server.base_url, KEY, SERVERS, effort)?;
+        rows.extend(vendor_rows(&result, get.ours, list.ours));
+    }
+    drop(server);
+    drop(runtime);
+
+    if options.build {
+        eprintln!("clean release builds of the two consumers (minutes)");
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let built = consumer::measure(&workspace, &workspace.join("target/bench-build"))?;
+        let ratio = built.sdk.as_secs_f64() / built.reqwest_only.as_secs_f64();
+        rows.push(Row {
+            figure: "clean release build of a minimal consumer".into(),
+            ours: format!("{:.1} s", built.sdk.as_secs_f64()),
+            baseline: format!(
+                "reqwest alone, same TLS: {:.1} s",
+                built.reqwest_only.as_secs_f64()
+            ),
+            ratio,
+            target: Some(Target::AtMost(1.3)),
+        });
+    }
+    print!("{}", report::table(&rows));
+    Ok(())
+}
+
+/// The two URLs the subjects fetch.
+#[derive(Debug, Clone)]
+struct Urls {
+    server: String,
+    list: String,
+}
+
+impl Urls {
+    fn new(base: &str) -> Self {
+        Self {
+            server: format!("{base}/v1/convai/mcp-servers/{SERVER_ID}"),
+            list: format!("{base}/v1/convai/mcp-servers"),
+        }
+    }
+}
+
+/// What bare reqwest does for one call: send, check the status, read the whole body.
+async fn fetch(http: &reqwest::Client, url: &str) -> Result<bytes::Bytes> {
+    Ok(http
+        .get(url)
+        .header("xi-api-key", KEY)
+        .send()
+        .await?
+        .error_for_status()?
+        .bytes()
+        .await?)
+}
+
+async fn sequential_get(
+    client: &Client,
+    http: &reqwest::Client,
+    urls: &Urls,
+    effort: Effort,
+) -> Result<(Row, Pair)> {
+    let pair = measure::sequential(
+        effort.rounds,
+        effort.gets,
+        async || {
+            ensure!(client.mcp_servers().get(SERVER_ID).await?.id == SERVER_ID);
+            Ok(())
+        },
+        async || fetch(http, &urls.server).await.map(drop),
+    )
+    .await?;
+    let row = Row {
+        figure: "sequential `get`, per call".into(),
+        ours: time(pair.ours),
+        baseline: format!("bare reqwest, same bytes: {}", time(pair.baseline)),
+        ratio: pair.ratio(),
+        target: Some(Target::AtMost(1.10)),
+    };
+    Ok((row, pair))
+}
+
+fn list(
+    runtime: &tokio::runtime::Runtime,
+    client: &Client,
+    http: &reqwest::Client,
+    urls: &Urls,
+    bodies: &Bodies,
+    effort: Effort,
+) -> Result<([Row; 2], Pair)> {
+    let pair = runtime.block_on(measure::sequential(
+        effort.rounds,
+        effort.lists,
+        async || {
+            ensure!(client.mcp_servers().list().await?.len() == SERVERS);
+            Ok(())
+        },
+        async || {
+            let body = fetch(http, &urls.list).await?;
+            let value: serde_json::Value = serde_json::from_slice(&body)?;
+            ensure!(value["mcp_servers"].as_array().map(Vec::len) == Some(SERVERS));
+            Ok(())
+        },
+    ))?;
+    // Peak heap of one call each, the result still held at the end as a caller would.
+    let (servers, ours) =
+        alloc::peak_during(|| runtime.block_on(client.mcp_servers().list().into_future()));
+    ensure!(servers?.len() == SERVERS);
+    let (value, baseline) = alloc::peak_during(|| {
+        runtime.block_on(async {
+            let body = fetch(http, &urls.list).await?;
+            Ok::<serde_json::Value, anyhow::Error>(serde_json::from_slice(&body)?)
+        })
+    });
+    ensure!(value?["mcp_servers"].as_array().map(Vec::len) == Some(SERVERS));
+    let body = bodies.list.len() as f64;
+    let rows = [
+        Row {
+            figure: format!(
+                "`list` of {SERVERS} servers ({}), per call",
+                mib(bodies.list.len())
+            ),
+            ours: time(pair.ours),
+            baseline: format!("reqwest + `serde_json::Value`: {}", time(pair.baseline)),
+            ratio: pair.ratio(),
+            target: None,
+        },
+        Row {
+            figure: "`list` peak heap, as a multiple of the body".into(),
+            ours: format!("{} ({:.2}× body)", mib(ours), ours as f64 / body),
+            baseline: format!(
+                "reqwest + `serde_json::Value`: {} ({:.2}× body)",
+                mib(baseline),
+                baseline as f64 / body
+            ),
+            ratio: ours as f64 / body,
+            target: Some(Target::Below(4.0)),
+        },
+    ];
+    Ok((rows, pair))
+}
+
+async fn in_flight(
+    client: &Client,
+    http: &reqwest::Client,
+    urls: &Urls,
+    effort: Effort,
+) -> Result<Row> {
+    let ours = {
+        let client = client.clone();
+        Arc::new(move || {
+            let client = client.clone();
+            async move {
+                ensure!(client.mcp_servers().get(SERVER_ID).await?.id == SERVER_ID);
+                Ok(())
+            }
+        })
+    };
+    let baseline = {
+        let http = http.clone();
+        let url: Arc<str> = urls.server.as_str().into();
+        Arc::new(move || {
+            let (http, url) = (http.clone(), url.clone());
+            async move { fetch(&http, &url).await.map(drop) }
+        })
+    };
+    let pair = measure::concurrent(
+        effort.rounds,
+        effort.in_flight_calls,
+        IN_FLIGHT,
+        ours,
+        baseline,
+    )
+    .await?;
+    let per_second = |d: Duration| 1.0 / d.as_secs_f64();
+    Ok(Row {
+        figure: format!("{IN_FLIGHT} `get`s in flight, throughput"),
+        ours: format!("{:.0} calls/s", per_second(pair.ours)),
+        baseline: format!("bare reqwest: {:.0} calls/s", per_second(pair.baseline)),
+        // Time per call, ours over baseline: the baseline's throughput over ours.
+        ratio: pair.ratio(),
+        target: Some(Target::AtMost(1.2)),
+    })
+}
+
+/// The vendor's `get` and `list` against ours from the same run.
+fn vendor_rows(vendor: &VendorResult, get: Duration, list: Duration) -> [Row; 2] {
+    let row = |call: &str, ours: Duration, theirs: Duration, target| Row {
+        figure: format!(
+            "{call} through {}, how many times slower than ours",
+            vendor.sdk
+        ),
+        ours: time(ours),
+        baseline: time(theirs),
+        ratio: theirs.as_secs_f64() / ours.as_secs_f64(),
+        target,
+    };
+    let target = if vendor.sdk.contains("Python") {
+        Target::AtLeast(100.0)
+    } else {
+        Target::AtLeast(5.0)
+    };
+    [
+        row("`get`", get, vendor.get, None),
+        row("`list`", list, vendor.list, Some(target)),
+    ]
+}
