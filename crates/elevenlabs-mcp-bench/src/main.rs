@@ -183,6 +183,23 @@ async fn fetch(http: &reqwest::Client, url: &str) -> Result<bytes::Bytes> {
         .await?)
 }
 
+/// The bare baseline of `list`: the bytes, decoded into a `serde_json::Value`.
+async fn fetch_value(http: &reqwest::Client, url: &str) -> Result<serde_json::Value> {
+    Ok(serde_json::from_slice(&fetch(http, url).await?)?)
+}
+
+/// Checks that the baseline decoded the whole workspace, as the client's `list` is checked.
+fn check_value(value: serde_json::Value) -> Result<()> {
+    ensure!(value["mcp_servers"].as_array().map(Vec::len) == Some(SERVERS));
+    Ok(())
+}
+
+/// The client's `get`, checked to have decoded the record asked for.
+async fn our_get(client: &Client) -> Result<()> {
+    ensure!(client.mcp_servers().get(SERVER_ID).await?.id == SERVER_ID);
+    Ok(())
+}
+
 async fn sequential_get(
     client: &Client,
     http: &reqwest::Client,
@@ -192,10 +209,7 @@ async fn sequential_get(
     let pair = measure::sequential(
         effort.rounds,
         effort.gets,
-        async || {
-            ensure!(client.mcp_servers().get(SERVER_ID).await?.id == SERVER_ID);
-            Ok(())
-        },
+        async || our_get(client).await,
         async || fetch(http, &urls.server).await.map(drop),
     )
     .await?;
@@ -224,24 +238,14 @@ fn list(
             ensure!(client.mcp_servers().list().await?.len() == SERVERS);
             Ok(())
         },
-        async || {
-            let body = fetch(http, &urls.list).await?;
-            let value: serde_json::Value = serde_json::from_slice(&body)?;
-            ensure!(value["mcp_servers"].as_array().map(Vec::len) == Some(SERVERS));
-            Ok(())
-        },
+        async || fetch_value(http, &urls.list).await.and_then(check_value),
     ))?;
     // Peak heap of one call each, the result still held at the end as a caller would.
     let (servers, ours) =
         alloc::peak_during(|| runtime.block_on(client.mcp_servers().list().into_future()));
     ensure!(servers?.len() == SERVERS);
-    let (value, baseline) = alloc::peak_during(|| {
-        runtime.block_on(async {
-            let body = fetch(http, &urls.list).await?;
-            Ok::<serde_json::Value, anyhow::Error>(serde_json::from_slice(&body)?)
-        })
-    });
-    ensure!(value?["mcp_servers"].as_array().map(Vec::len) == Some(SERVERS));
+    let (value, baseline) = alloc::peak_during(|| runtime.block_on(fetch_value(http, &urls.list)));
+    check_value(value?)?;
     let body = bodies.list.len() as f64;
     let rows = [
         Row {
@@ -279,10 +283,7 @@ async fn in_flight(
         let client = client.clone();
         Arc::new(move || {
             let client = client.clone();
-            async move {
-                ensure!(client.mcp_servers().get(SERVER_ID).await?.id == SERVER_ID);
-                Ok(())
-            }
+            async move { our_get(&client).await }
         })
     };
     let baseline = {
