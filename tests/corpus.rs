@@ -333,3 +333,62 @@ fn unknown_values_serialise_back_unchanged() {
     // A non-string is still an error: the liberal rule is about values, not shapes.
     assert!(serde_json::from_value::<ApprovalPolicy>(json!(3)).is_err());
 }
+
+/// Decodes `text` through three different deserializers (borrowed text, a reader, a
+/// `Value`), which hand strings and maps to the union's decoder in different ways, and
+/// checks that all three agree.
+fn decode_each_way<T: DeserializeOwned + Serialize>(text: &str) -> T {
+    let borrowed: T = serde_json::from_str(text).expect("decodes from text");
+    let read: T = serde_json::from_reader(text.as_bytes()).expect("decodes from a reader");
+    let value: T = serde_json::from_str::<Value>(text)
+        .and_then(serde_json::from_value)
+        .expect("decodes from a Value");
+    let shown = |t: &T| serde_json::to_value(t).expect("serialises");
+    assert_eq!(shown(&borrowed), shown(&read), "{text}");
+    assert_eq!(shown(&borrowed), shown(&value), "{text}");
+    borrowed
+}
+
+#[test]
+fn untagged_unions_pick_the_first_variant_of_the_values_kind() {
+    let meta = |text: &str| decode_each_way::<RequestMetaValue>(text);
+    assert!(matches!(meta(r#""a\"b""#), RequestMetaValue::String(s) if s == "a\"b"));
+    assert!(matches!(meta("-3"), RequestMetaValue::Integer(-3)));
+    assert!(matches!(meta("false"), RequestMetaValue::Boolean(false)));
+    // Too large for the i64 variant, a float, null and an array fit no variant.
+    assert!(
+        matches!(meta("18446744073709551615"), RequestMetaValue::Unknown(v) if v == json!(u64::MAX))
+    );
+    assert!(matches!(meta("2.5"), RequestMetaValue::Unknown(v) if v == json!(2.5)));
+    assert!(matches!(
+        meta("null"),
+        RequestMetaValue::Unknown(Value::Null)
+    ));
+    // serde's own untagged decoding would take this array for a `SecretLocator`.
+    assert!(matches!(meta(r#"["sec_1"]"#), RequestMetaValue::Unknown(v) if v == json!(["sec_1"])));
+    // Objects: variants in declaration order; one that does not decode falls through.
+    assert!(matches!(
+        meta(r#"{"secret_id": "s", "variable_name": "v"}"#),
+        RequestMetaValue::SecretLocator(s) if s.secret_id == "s"
+    ));
+    assert!(matches!(
+        meta(r#"{"secret_id": 5, "variable_name": "v"}"#),
+        RequestMetaValue::DynamicVariableRef(d) if d.variable_name == "v"
+    ));
+    assert!(
+        matches!(meta(r#"{"secret_id": 5}"#), RequestMetaValue::Unknown(v) if v == json!({"secret_id": 5}))
+    );
+
+    assert!(matches!(decode_each_way::<ServerUrl>("7"), ServerUrl::Unknown(v) if v == json!(7)));
+    assert!(matches!(
+        decode_each_way::<ValidationLocation>("3"),
+        ValidationLocation::Integer(3)
+    ));
+    let detail = |text: &str| decode_each_way::<ErrorDetail>(text);
+    assert!(matches!(
+        detail(r#"[{"loc": ["body", 0], "msg": "m", "type": "t"}]"#),
+        ErrorDetail::Array(list) if list.len() == 1
+    ));
+    assert!(matches!(detail("[1]"), ErrorDetail::Unknown(v) if v == json!([1])));
+    assert!(matches!(detail("{}"), ErrorDetail::ErrorStatus(_)));
+}

@@ -13,6 +13,8 @@
 //!   `Deserialize` impl that dispatches on the tag: a known tag decodes into its variant,
 //!   an unknown tag *or a malformed known variant* is kept as raw JSON. Trying the
 //!   variants in order, as `untagged` does, would let a lenient variant swallow another's.
+//! - **other unions** get a `Deserialize` impl that goes by the kind of JSON value
+//!   ([`by_kind`]), instead of serde's try-every-variant, where the payload types allow it.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +22,8 @@ use anyhow::{Result, bail};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemImpl, Type, parse_quote};
+
+mod by_kind;
 
 /// A discriminated union as the spec declares it.
 #[derive(Debug, Clone)]
@@ -36,6 +40,8 @@ pub struct Opened {
     pub string_enums: Vec<String>,
     pub unions: Vec<String>,
     pub tagged_unions: Vec<String>,
+    /// The untagged unions whose decoding dispatches on the JSON kind.
+    pub by_kind: Vec<String>,
 }
 
 /// Rewrites the `types` module of `file` in place.
@@ -78,6 +84,7 @@ pub fn open_types(file: &mut syn::File, tagged: &BTreeMap<String, TaggedUnion>) 
         }
     }
 
+    let shapes = by_kind::Shapes::new(types, string_enums.keys());
     let mut extra: Vec<Item> = Vec::new();
     let mut fallbacks: BTreeMap<String, Ident> = BTreeMap::new();
     let mut kept = Vec::with_capacity(types.len());
@@ -103,6 +110,11 @@ pub fn open_types(file: &mut syn::File, tagged: &BTreeMap<String, TaggedUnion>) 
                     extra.push(tagged_deserialize(&e, tag, &fallback)?);
                     opened.tagged_unions.push(e.ident.to_string());
                 } else {
+                    if let Some(imp) = by_kind::deserialize_impl(&e, &fallback, &shapes) {
+                        remove_derive(&mut e.attrs, "Deserialize");
+                        extra.push(imp);
+                        opened.by_kind.push(e.ident.to_string());
+                    }
                     opened.unions.push(e.ident.to_string());
                 }
                 kept.push(Item::Enum(e));
@@ -419,5 +431,67 @@ mod tests {
         assert_eq!(opened.unions, vec!["U"]);
         assert!(out.contains("Unknown(::serde_json::Value)"));
         assert!(out.contains("Self::Unknown(value) =>"));
+    }
+
+    #[test]
+    fn untagged_union_dispatches_on_kind_and_required_keys() {
+        let (out, opened) = run(
+            r#"pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                #[serde(untagged)]
+                pub enum U { String(::std::string::String), Locator(Locator), Any(Loose) }
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                pub struct Locator {
+                    #[serde(rename = "type")]
+                    pub type_: ::std::string::String,
+                    pub r#ref: i64,
+                    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                    pub tags: ::std::vec::Vec<::std::string::String>,
+                    pub note: ::std::option::Option<::std::string::String>,
+                }
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+                pub struct Loose { pub note: ::std::option::Option<::std::string::String> }
+            }"#,
+            &BTreeMap::new(),
+        );
+        assert_eq!(opened.by_kind, vec!["U"]);
+        // serde's derive is gone from the union (the structs keep theirs).
+        assert_eq!(out.matches("::serde::Deserialize,").count(), 2, "{out}");
+        assert!(out.contains("struct ByKind"));
+        // Required keys only: renamed and raw identifiers by their wire names; defaulted
+        // and optional fields never gate a variant.
+        assert!(
+            out.contains(r#"value.get("type").is_some() && value.get("ref").is_some()"#),
+            "{out}"
+        );
+        assert!(!out.contains(r#"value.get("tags")"#) && !out.contains(r#"value.get("note")"#));
+        // The struct with nothing required is tried on any object, after `Locator`.
+        assert!(
+            out.find("Locator as ::serde::Deserialize")
+                .expect("Locator tried")
+                < out
+                    .find("Loose as ::serde::Deserialize")
+                    .expect("Loose tried")
+        );
+    }
+
+    #[test]
+    fn union_of_a_kind_the_pass_cannot_tell_keeps_serde_untagged() {
+        let (out, opened) = run(
+            r#"pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                #[serde(untagged)]
+                pub enum Outer { Inner(Inner), Raw(::serde_json::Value) }
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                #[serde(untagged)]
+                pub enum Inner { String(::std::string::String), Integer(i64) }
+            }"#,
+            &BTreeMap::new(),
+        );
+        assert_eq!(opened.unions, vec!["Outer", "Inner"]);
+        assert_eq!(opened.by_kind, vec!["Inner"]);
+        let before_outer = &out[..out.find("pub enum Outer").expect("Outer is kept")];
+        let derive = &before_outer[before_outer.rfind("#[derive").expect("Outer derives")..];
+        assert!(derive.contains("::serde::Deserialize"), "{derive}");
     }
 }

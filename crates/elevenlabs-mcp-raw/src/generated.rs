@@ -64,7 +64,7 @@ pub mod types {
         pub approval_policy: ApprovalPolicy,
     }
     ///An auth connection, directly or through an environment variable.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum AuthConnection {
         AuthConnectionLocator(AuthConnectionLocator),
@@ -244,7 +244,7 @@ pub mod types {
         pub env_var_label: ::std::string::String,
     }
     ///What went wrong: a list of validation problems (422), a message, or a status and message (other errors).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum ErrorDetail {
         Array(::std::vec::Vec<ValidationError>),
@@ -635,7 +635,7 @@ pub mod types {
         Unknown(::std::string::String),
     }
     ///A header value: plain text, a secret, a dynamic variable or an environment variable.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum RequestHeaderValue {
         String(::std::string::String),
@@ -661,7 +661,7 @@ pub mod types {
         }
     }
     ///A `_meta` value: a string, integer or boolean, a secret, a dynamic variable or an environment variable. (A fractional number would match both `integer` and `number` branches of a `oneOf`, so only `integer` is listed; the generated type keeps any other value verbatim.)
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum RequestMetaValue {
         String(::std::string::String),
@@ -730,7 +730,7 @@ pub mod types {
         pub secret_id: ::std::string::String,
     }
     ///A token kept in the workspace secret store or stored in place.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum SecretToken {
         SecretLocator(SecretLocator),
@@ -749,7 +749,7 @@ pub mod types {
         }
     }
     ///A server address, in plain text or as a workspace secret.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum ServerUrl {
         String(::std::string::String),
@@ -1106,7 +1106,7 @@ pub mod types {
         pub type_: ::std::string::String,
     }
     ///A step of a location path: a key or an index.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum ValidationLocation {
         String(::std::string::String),
@@ -1464,6 +1464,109 @@ pub mod types {
                 }
             }
             deserializer.deserialize_str(Visitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AuthConnection {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct ByKind;
+            impl<'de> ::serde::de::Visitor<'de> for ByKind {
+                type Value = AuthConnection;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(AuthConnection::Unknown(::serde_json::Value::String(
+                        value.to_owned(),
+                    )))
+                }
+                fn visit_bool<E: ::serde::de::Error>(
+                    self,
+                    value: bool,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(AuthConnection::Unknown(::serde_json::Value::Bool(
+                        value,
+                    )))
+                }
+                fn visit_i64<E: ::serde::de::Error>(
+                    self,
+                    value: i64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(AuthConnection::Unknown(::serde_json::Value::from(
+                        value,
+                    )))
+                }
+                fn visit_u64<E: ::serde::de::Error>(
+                    self,
+                    value: u64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(AuthConnection::Unknown(::serde_json::Value::from(
+                        value,
+                    )))
+                }
+                fn visit_f64<E: ::serde::de::Error>(
+                    self,
+                    value: f64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(AuthConnection::Unknown(::serde_json::Value::from(
+                        value,
+                    )))
+                }
+                fn visit_unit<E: ::serde::de::Error>(
+                    self,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(AuthConnection::Unknown(::serde_json::Value::Null))
+                }
+                fn visit_none<E: ::serde::de::Error>(
+                    self,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    self.visit_unit()
+                }
+                fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                    self,
+                    seq: A,
+                ) -> ::std::result::Result<Self::Value, A::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )?;
+                    ::std::result::Result::Ok(AuthConnection::Unknown(value))
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> ::std::result::Result<Self::Value, A::Error> {
+                    let value = ::serde_json::Value::Object(<::serde_json::Map<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    )?);
+                    if value.get("auth_connection_id").is_some()
+                        && let ::std::result::Result::Ok(known) =
+                            <AuthConnectionLocator as ::serde::Deserialize>::deserialize(&value)
+                    {
+                        return ::std::result::Result::Ok(AuthConnection::AuthConnectionLocator(
+                            known,
+                        ));
+                    }
+                    if value.get("env_var_label").is_some()
+                        && let ::std::result::Result::Ok(known) =
+                            <EnvironmentAuthConnectionLocator as ::serde::Deserialize>::deserialize(
+                                &value,
+                            )
+                    {
+                        return ::std::result::Result::Ok(
+                            AuthConnection::EnvironmentAuthConnectionLocator(known),
+                        );
+                    }
+                    ::std::result::Result::Ok(AuthConnection::Unknown(value))
+                }
+            }
+            deserializer.deserialize_any(ByKind)
         }
     }
     impl ConstantInputOverrideSource {
@@ -1860,6 +1963,110 @@ pub mod types {
                 }
             }
             deserializer.deserialize_str(Visitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct ByKind;
+            impl<'de> ::serde::de::Visitor<'de> for ByKind {
+                type Value = ErrorDetail;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    if let ::std::result::Result::Ok(known) =
+                        <::std::string::String as ::serde::Deserialize>::deserialize(
+                            ::serde::de::value::StrDeserializer::<E>::new(value),
+                        )
+                    {
+                        return ::std::result::Result::Ok(ErrorDetail::String(known));
+                    }
+                    ::std::result::Result::Ok(ErrorDetail::Unknown(::serde_json::Value::String(
+                        value.to_owned(),
+                    )))
+                }
+                fn visit_bool<E: ::serde::de::Error>(
+                    self,
+                    value: bool,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(ErrorDetail::Unknown(::serde_json::Value::Bool(
+                        value,
+                    )))
+                }
+                fn visit_i64<E: ::serde::de::Error>(
+                    self,
+                    value: i64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(ErrorDetail::Unknown(::serde_json::Value::from(
+                        value,
+                    )))
+                }
+                fn visit_u64<E: ::serde::de::Error>(
+                    self,
+                    value: u64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(ErrorDetail::Unknown(::serde_json::Value::from(
+                        value,
+                    )))
+                }
+                fn visit_f64<E: ::serde::de::Error>(
+                    self,
+                    value: f64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(ErrorDetail::Unknown(::serde_json::Value::from(
+                        value,
+                    )))
+                }
+                fn visit_unit<E: ::serde::de::Error>(
+                    self,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(ErrorDetail::Unknown(::serde_json::Value::Null))
+                }
+                fn visit_none<E: ::serde::de::Error>(
+                    self,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    self.visit_unit()
+                }
+                fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                    self,
+                    seq: A,
+                ) -> ::std::result::Result<Self::Value, A::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )?;
+                    if let ::std::result::Result::Ok(known) =
+                        <::std::vec::Vec<ValidationError> as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                    {
+                        return ::std::result::Result::Ok(ErrorDetail::Array(known));
+                    }
+                    ::std::result::Result::Ok(ErrorDetail::Unknown(value))
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> ::std::result::Result<Self::Value, A::Error> {
+                    let value = ::serde_json::Value::Object(<::serde_json::Map<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    )?);
+                    if let ::std::result::Result::Ok(known) =
+                        <ErrorStatus as ::serde::Deserialize>::deserialize(&value)
+                    {
+                        return ::std::result::Result::Ok(ErrorDetail::ErrorStatus(known));
+                    }
+                    ::std::result::Result::Ok(ErrorDetail::Unknown(value))
+                }
+            }
+            deserializer.deserialize_any(ByKind)
         }
     }
     impl ExactEvaluationType {
@@ -2546,6 +2753,443 @@ pub mod types {
             deserializer.deserialize_str(Visitor)
         }
     }
+    impl<'de> ::serde::Deserialize<'de> for RequestHeaderValue {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct ByKind;
+            impl<'de> ::serde::de::Visitor<'de> for ByKind {
+                type Value = RequestHeaderValue;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    if let ::std::result::Result::Ok(known) =
+                        <::std::string::String as ::serde::Deserialize>::deserialize(
+                            ::serde::de::value::StrDeserializer::<E>::new(value),
+                        )
+                    {
+                        return ::std::result::Result::Ok(RequestHeaderValue::String(known));
+                    }
+                    ::std::result::Result::Ok(RequestHeaderValue::Unknown(
+                        ::serde_json::Value::String(value.to_owned()),
+                    ))
+                }
+                fn visit_bool<E: ::serde::de::Error>(
+                    self,
+                    value: bool,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(RequestHeaderValue::Unknown(
+                        ::serde_json::Value::Bool(value),
+                    ))
+                }
+                fn visit_i64<E: ::serde::de::Error>(
+                    self,
+                    value: i64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(RequestHeaderValue::Unknown(
+                        ::serde_json::Value::from(value),
+                    ))
+                }
+                fn visit_u64<E: ::serde::de::Error>(
+                    self,
+                    value: u64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(RequestHeaderValue::Unknown(
+                        ::serde_json::Value::from(value),
+                    ))
+                }
+                fn visit_f64<E: ::serde::de::Error>(
+                    self,
+                    value: f64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(RequestHeaderValue::Unknown(
+                        ::serde_json::Value::from(value),
+                    ))
+                }
+                fn visit_unit<E: ::serde::de::Error>(
+                    self,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(RequestHeaderValue::Unknown(
+                        ::serde_json::Value::Null,
+                    ))
+                }
+                fn visit_none<E: ::serde::de::Error>(
+                    self,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    self.visit_unit()
+                }
+                fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                    self,
+                    seq: A,
+                ) -> ::std::result::Result<Self::Value, A::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )?;
+                    ::std::result::Result::Ok(RequestHeaderValue::Unknown(value))
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> ::std::result::Result<Self::Value, A::Error> {
+                    let value = ::serde_json::Value::Object(<::serde_json::Map<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    )?);
+                    if value.get("secret_id").is_some()
+                        && let ::std::result::Result::Ok(known) =
+                            <SecretLocator as ::serde::Deserialize>::deserialize(&value)
+                    {
+                        return ::std::result::Result::Ok(RequestHeaderValue::SecretLocator(known));
+                    }
+                    if value.get("variable_name").is_some()
+                        && let ::std::result::Result::Ok(known) =
+                            <DynamicVariableRef as ::serde::Deserialize>::deserialize(&value)
+                    {
+                        return ::std::result::Result::Ok(RequestHeaderValue::DynamicVariableRef(
+                            known,
+                        ));
+                    }
+                    if value.get("env_var_label").is_some()
+                        && let ::std::result::Result::Ok(known) =
+                            <EnvVarLocator as ::serde::Deserialize>::deserialize(&value)
+                    {
+                        return ::std::result::Result::Ok(RequestHeaderValue::EnvVarLocator(known));
+                    }
+                    ::std::result::Result::Ok(RequestHeaderValue::Unknown(value))
+                }
+            }
+            deserializer.deserialize_any(ByKind)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RequestMetaValue {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct ByKind;
+            impl<'de> ::serde::de::Visitor<'de> for ByKind {
+                type Value = RequestMetaValue;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    if let ::std::result::Result::Ok(known) =
+                        <::std::string::String as ::serde::Deserialize>::deserialize(
+                            ::serde::de::value::StrDeserializer::<E>::new(value),
+                        )
+                    {
+                        return ::std::result::Result::Ok(RequestMetaValue::String(known));
+                    }
+                    ::std::result::Result::Ok(RequestMetaValue::Unknown(
+                        ::serde_json::Value::String(value.to_owned()),
+                    ))
+                }
+                fn visit_bool<E: ::serde::de::Error>(
+                    self,
+                    value: bool,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    if let ::std::result::Result::Ok(known) =
+                        <bool as ::serde::Deserialize>::deserialize(
+                            ::serde::de::value::BoolDeserializer::<E>::new(value),
+                        )
+                    {
+                        return ::std::result::Result::Ok(RequestMetaValue::Boolean(known));
+                    }
+                    ::std::result::Result::Ok(RequestMetaValue::Unknown(::serde_json::Value::Bool(
+                        value,
+                    )))
+                }
+                fn visit_i64<E: ::serde::de::Error>(
+                    self,
+                    value: i64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    if let ::std::result::Result::Ok(known) =
+                        <i64 as ::serde::Deserialize>::deserialize(
+                            ::serde::de::value::I64Deserializer::<E>::new(value),
+                        )
+                    {
+                        return ::std::result::Result::Ok(RequestMetaValue::Integer(known));
+                    }
+                    ::std::result::Result::Ok(RequestMetaValue::Unknown(::serde_json::Value::from(
+                        value,
+                    )))
+                }
+                fn visit_u64<E: ::serde::de::Error>(
+                    self,
+                    value: u64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    if let ::std::result::Result::Ok(known) =
+                        <i64 as ::serde::Deserialize>::deserialize(
+                            ::serde::de::value::U64Deserializer::<E>::new(value),
+                        )
+                    {
+                        return ::std::result::Result::Ok(RequestMetaValue::Integer(known));
+                    }
+                    ::std::result::Result::Ok(RequestMetaValue::Unknown(::serde_json::Value::from(
+                        value,
+                    )))
+                }
+                fn visit_f64<E: ::serde::de::Error>(
+                    self,
+                    value: f64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(RequestMetaValue::Unknown(::serde_json::Value::from(
+                        value,
+                    )))
+                }
+                fn visit_unit<E: ::serde::de::Error>(
+                    self,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(RequestMetaValue::Unknown(::serde_json::Value::Null))
+                }
+                fn visit_none<E: ::serde::de::Error>(
+                    self,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    self.visit_unit()
+                }
+                fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                    self,
+                    seq: A,
+                ) -> ::std::result::Result<Self::Value, A::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )?;
+                    ::std::result::Result::Ok(RequestMetaValue::Unknown(value))
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> ::std::result::Result<Self::Value, A::Error> {
+                    let value = ::serde_json::Value::Object(<::serde_json::Map<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    )?);
+                    if value.get("secret_id").is_some()
+                        && let ::std::result::Result::Ok(known) =
+                            <SecretLocator as ::serde::Deserialize>::deserialize(&value)
+                    {
+                        return ::std::result::Result::Ok(RequestMetaValue::SecretLocator(known));
+                    }
+                    if value.get("variable_name").is_some()
+                        && let ::std::result::Result::Ok(known) =
+                            <DynamicVariableRef as ::serde::Deserialize>::deserialize(&value)
+                    {
+                        return ::std::result::Result::Ok(RequestMetaValue::DynamicVariableRef(
+                            known,
+                        ));
+                    }
+                    if value.get("env_var_label").is_some()
+                        && let ::std::result::Result::Ok(known) =
+                            <EnvVarLocator as ::serde::Deserialize>::deserialize(&value)
+                    {
+                        return ::std::result::Result::Ok(RequestMetaValue::EnvVarLocator(known));
+                    }
+                    ::std::result::Result::Ok(RequestMetaValue::Unknown(value))
+                }
+            }
+            deserializer.deserialize_any(ByKind)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SecretToken {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct ByKind;
+            impl<'de> ::serde::de::Visitor<'de> for ByKind {
+                type Value = SecretToken;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(SecretToken::Unknown(::serde_json::Value::String(
+                        value.to_owned(),
+                    )))
+                }
+                fn visit_bool<E: ::serde::de::Error>(
+                    self,
+                    value: bool,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(SecretToken::Unknown(::serde_json::Value::Bool(
+                        value,
+                    )))
+                }
+                fn visit_i64<E: ::serde::de::Error>(
+                    self,
+                    value: i64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(SecretToken::Unknown(::serde_json::Value::from(
+                        value,
+                    )))
+                }
+                fn visit_u64<E: ::serde::de::Error>(
+                    self,
+                    value: u64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(SecretToken::Unknown(::serde_json::Value::from(
+                        value,
+                    )))
+                }
+                fn visit_f64<E: ::serde::de::Error>(
+                    self,
+                    value: f64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(SecretToken::Unknown(::serde_json::Value::from(
+                        value,
+                    )))
+                }
+                fn visit_unit<E: ::serde::de::Error>(
+                    self,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(SecretToken::Unknown(::serde_json::Value::Null))
+                }
+                fn visit_none<E: ::serde::de::Error>(
+                    self,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    self.visit_unit()
+                }
+                fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                    self,
+                    seq: A,
+                ) -> ::std::result::Result<Self::Value, A::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )?;
+                    ::std::result::Result::Ok(SecretToken::Unknown(value))
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> ::std::result::Result<Self::Value, A::Error> {
+                    let value = ::serde_json::Value::Object(<::serde_json::Map<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    )?);
+                    if value.get("secret_id").is_some()
+                        && let ::std::result::Result::Ok(known) =
+                            <SecretLocator as ::serde::Deserialize>::deserialize(&value)
+                    {
+                        return ::std::result::Result::Ok(SecretToken::SecretLocator(known));
+                    }
+                    if value.get("encrypted_value").is_some()
+                        && value.get("id").is_some()
+                        && value.get("name").is_some()
+                        && value.get("nonce").is_some()
+                        && let ::std::result::Result::Ok(known) =
+                            <StoredSecret as ::serde::Deserialize>::deserialize(&value)
+                    {
+                        return ::std::result::Result::Ok(SecretToken::StoredSecret(known));
+                    }
+                    ::std::result::Result::Ok(SecretToken::Unknown(value))
+                }
+            }
+            deserializer.deserialize_any(ByKind)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ServerUrl {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct ByKind;
+            impl<'de> ::serde::de::Visitor<'de> for ByKind {
+                type Value = ServerUrl;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    if let ::std::result::Result::Ok(known) =
+                        <::std::string::String as ::serde::Deserialize>::deserialize(
+                            ::serde::de::value::StrDeserializer::<E>::new(value),
+                        )
+                    {
+                        return ::std::result::Result::Ok(ServerUrl::String(known));
+                    }
+                    ::std::result::Result::Ok(ServerUrl::Unknown(::serde_json::Value::String(
+                        value.to_owned(),
+                    )))
+                }
+                fn visit_bool<E: ::serde::de::Error>(
+                    self,
+                    value: bool,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(ServerUrl::Unknown(::serde_json::Value::Bool(value)))
+                }
+                fn visit_i64<E: ::serde::de::Error>(
+                    self,
+                    value: i64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(ServerUrl::Unknown(::serde_json::Value::from(value)))
+                }
+                fn visit_u64<E: ::serde::de::Error>(
+                    self,
+                    value: u64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(ServerUrl::Unknown(::serde_json::Value::from(value)))
+                }
+                fn visit_f64<E: ::serde::de::Error>(
+                    self,
+                    value: f64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(ServerUrl::Unknown(::serde_json::Value::from(value)))
+                }
+                fn visit_unit<E: ::serde::de::Error>(
+                    self,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(ServerUrl::Unknown(::serde_json::Value::Null))
+                }
+                fn visit_none<E: ::serde::de::Error>(
+                    self,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    self.visit_unit()
+                }
+                fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                    self,
+                    seq: A,
+                ) -> ::std::result::Result<Self::Value, A::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )?;
+                    ::std::result::Result::Ok(ServerUrl::Unknown(value))
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> ::std::result::Result<Self::Value, A::Error> {
+                    let value = ::serde_json::Value::Object(<::serde_json::Map<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    )?);
+                    if value.get("secret_id").is_some()
+                        && let ::std::result::Result::Ok(known) =
+                            <SecretLocator as ::serde::Deserialize>::deserialize(&value)
+                    {
+                        return ::std::result::Result::Ok(ServerUrl::SecretLocator(known));
+                    }
+                    ::std::result::Result::Ok(ServerUrl::Unknown(value))
+                }
+            }
+            deserializer.deserialize_any(ByKind)
+        }
+    }
     impl TaskSupport {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -3016,6 +3660,114 @@ pub mod types {
                 }
             }
             deserializer.deserialize_str(Visitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ValidationLocation {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct ByKind;
+            impl<'de> ::serde::de::Visitor<'de> for ByKind {
+                type Value = ValidationLocation;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    if let ::std::result::Result::Ok(known) =
+                        <::std::string::String as ::serde::Deserialize>::deserialize(
+                            ::serde::de::value::StrDeserializer::<E>::new(value),
+                        )
+                    {
+                        return ::std::result::Result::Ok(ValidationLocation::String(known));
+                    }
+                    ::std::result::Result::Ok(ValidationLocation::Unknown(
+                        ::serde_json::Value::String(value.to_owned()),
+                    ))
+                }
+                fn visit_bool<E: ::serde::de::Error>(
+                    self,
+                    value: bool,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(ValidationLocation::Unknown(
+                        ::serde_json::Value::Bool(value),
+                    ))
+                }
+                fn visit_i64<E: ::serde::de::Error>(
+                    self,
+                    value: i64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    if let ::std::result::Result::Ok(known) =
+                        <i64 as ::serde::Deserialize>::deserialize(
+                            ::serde::de::value::I64Deserializer::<E>::new(value),
+                        )
+                    {
+                        return ::std::result::Result::Ok(ValidationLocation::Integer(known));
+                    }
+                    ::std::result::Result::Ok(ValidationLocation::Unknown(
+                        ::serde_json::Value::from(value),
+                    ))
+                }
+                fn visit_u64<E: ::serde::de::Error>(
+                    self,
+                    value: u64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    if let ::std::result::Result::Ok(known) =
+                        <i64 as ::serde::Deserialize>::deserialize(
+                            ::serde::de::value::U64Deserializer::<E>::new(value),
+                        )
+                    {
+                        return ::std::result::Result::Ok(ValidationLocation::Integer(known));
+                    }
+                    ::std::result::Result::Ok(ValidationLocation::Unknown(
+                        ::serde_json::Value::from(value),
+                    ))
+                }
+                fn visit_f64<E: ::serde::de::Error>(
+                    self,
+                    value: f64,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(ValidationLocation::Unknown(
+                        ::serde_json::Value::from(value),
+                    ))
+                }
+                fn visit_unit<E: ::serde::de::Error>(
+                    self,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    ::std::result::Result::Ok(ValidationLocation::Unknown(
+                        ::serde_json::Value::Null,
+                    ))
+                }
+                fn visit_none<E: ::serde::de::Error>(
+                    self,
+                ) -> ::std::result::Result<Self::Value, E> {
+                    self.visit_unit()
+                }
+                fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                    self,
+                    seq: A,
+                ) -> ::std::result::Result<Self::Value, A::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )?;
+                    ::std::result::Result::Ok(ValidationLocation::Unknown(value))
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> ::std::result::Result<Self::Value, A::Error> {
+                    let value = ::serde_json::Value::Object(<::serde_json::Map<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    )?);
+                    ::std::result::Result::Ok(ValidationLocation::Unknown(value))
+                }
+            }
+            deserializer.deserialize_any(ByKind)
         }
     }
 }

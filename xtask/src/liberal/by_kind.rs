@@ -1,0 +1,300 @@
+//! `Deserialize` for an untagged union, dispatched on the kind of JSON value it meets.
+//!
+//! serde's `#[serde(untagged)]` buffers every value and then tries the variants in order,
+//! building (and formatting) an error for each one that does not fit. A record whose headers
+//! and metadata are all unions spent most of its decode time there. The payload types already
+//! say which JSON kinds each variant can take: a string goes to the first variant that holds
+//! a string, a number to the first numeric one, and only objects and arrays are buffered and
+//! tried, and only against variants of their kind whose required keys are all present. The
+//! variant chosen is the one `untagged` would have chosen, except that an array is no longer
+//! taken for a struct (serde's derive accepts `["x"]` as `{"a": "x"}`; the API never sends
+//! that, and keeping it raw is what the fallback is for). Anything no variant takes is kept as
+//! raw JSON in the fallback variant.
+//!
+//! A union with a variant whose kind the pass cannot tell (a nested union, a raw
+//! `serde_json::Value`, an `Option`) keeps serde's derive: correct, only slower.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Fields, Ident, Item, ItemEnum, ItemStruct, Type};
+
+/// What the pass knows about the named types of the `types` module.
+#[derive(Debug, Default)]
+pub struct Shapes {
+    /// Struct name -> the keys a value must have for the struct to decode from it.
+    structs: BTreeMap<String, Vec<String>>,
+    /// String enums, which (once opened) accept every string.
+    string_enums: BTreeSet<String>,
+}
+
+impl Shapes {
+    /// Collects the shapes of `items`; `string_enums` are the enums the pass opens.
+    pub fn new<'a>(items: &[Item], string_enums: impl IntoIterator<Item = &'a String>) -> Self {
+        let structs = items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Struct(s) => Some((s.ident.to_string(), required_keys(s)?)),
+                _ => None,
+            })
+            .collect();
+        Self {
+            structs,
+            string_enums: string_enums.into_iter().cloned().collect(),
+        }
+    }
+}
+
+/// The JSON kind a variant's payload decodes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    Str,
+    Bool,
+    /// Decodes from integers only.
+    Integer,
+    /// Decodes from any number.
+    Float,
+    Array,
+    /// Decodes from an object that has every one of these keys.
+    Object(Vec<String>),
+}
+
+/// The impl, or `None` when some variant's kind cannot be told (then serde's derive stays).
+pub fn deserialize_impl(e: &ItemEnum, fallback: &Ident, shapes: &Shapes) -> Option<Item> {
+    let mut variants = Vec::new();
+    for v in &e.variants {
+        if &v.ident == fallback {
+            continue;
+        }
+        let Fields::Unnamed(fields) = &v.fields else {
+            return None;
+        };
+        let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        variants.push((&v.ident, &field.ty, kind(&field.ty, shapes)?));
+    }
+    let ident = &e.ident;
+    let of = |wanted: &dyn Fn(&Kind) -> bool| -> Vec<(&Ident, &Type)> {
+        variants
+            .iter()
+            .filter(|(_, _, k)| wanted(k))
+            .map(|(v, ty, _)| (*v, *ty))
+            .collect()
+    };
+
+    // Scalars: each candidate decodes from serde's own primitive deserializer, so a payload
+    // type's rules (an `i64` refusing a `u64` that does not fit) apply as they would anyway.
+    let scalar = |candidates: Vec<(&Ident, &Type)>, de: TokenStream, raw: TokenStream| {
+        let attempts = candidates.iter().map(|(variant, ty)| {
+            quote! {
+                if let ::std::result::Result::Ok(known) = <#ty as ::serde::Deserialize>::deserialize(#de) {
+                    return ::std::result::Result::Ok(#ident::#variant(known));
+                }
+            }
+        });
+        quote! { #(#attempts)* ::std::result::Result::Ok(#ident::#fallback(#raw)) }
+    };
+    let visit_str = scalar(
+        of(&|k| *k == Kind::Str),
+        quote!(::serde::de::value::StrDeserializer::<E>::new(value)),
+        quote!(::serde_json::Value::String(value.to_owned())),
+    );
+    let visit_bool = scalar(
+        of(&|k| *k == Kind::Bool),
+        quote!(::serde::de::value::BoolDeserializer::<E>::new(value)),
+        quote!(::serde_json::Value::Bool(value)),
+    );
+    let numeric = |k: &Kind| matches!(k, Kind::Integer | Kind::Float);
+    let visit_i64 = scalar(
+        of(&numeric),
+        quote!(::serde::de::value::I64Deserializer::<E>::new(value)),
+        quote!(::serde_json::Value::from(value)),
+    );
+    let visit_u64 = scalar(
+        of(&numeric),
+        quote!(::serde::de::value::U64Deserializer::<E>::new(value)),
+        quote!(::serde_json::Value::from(value)),
+    );
+    let visit_f64 = scalar(
+        of(&|k| *k == Kind::Float),
+        quote!(::serde::de::value::F64Deserializer::<E>::new(value)),
+        quote!(::serde_json::Value::from(value)),
+    );
+
+    // Containers are buffered once, so that a value no variant takes can still be kept.
+    let buffered = |candidates: Vec<(&Ident, &Type, Vec<&String>)>| {
+        let attempts = candidates.iter().map(|(variant, ty, required)| {
+            quote! {
+                if #(value.get(#required).is_some() &&)* let ::std::result::Result::Ok(known) = <#ty as ::serde::Deserialize>::deserialize(&value) {
+                    return ::std::result::Result::Ok(#ident::#variant(known));
+                }
+            }
+        });
+        quote! { #(#attempts)* ::std::result::Result::Ok(#ident::#fallback(value)) }
+    };
+    let arrays = buffered(
+        variants
+            .iter()
+            .filter(|(_, _, k)| *k == Kind::Array)
+            .map(|(v, ty, _)| (*v, *ty, Vec::new()))
+            .collect(),
+    );
+    // An object is tried only against the variants whose required keys it has: a struct
+    // that lacks one cannot decode, and the error it would build is the cost being avoided.
+    let objects = buffered(
+        variants
+            .iter()
+            .filter_map(|(v, ty, k)| match k {
+                Kind::Object(required) => Some((*v, *ty, required.iter().collect())),
+                _ => None,
+            })
+            .collect(),
+    );
+
+    Some(syn::parse_quote! {
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct ByKind;
+                impl<'de> ::serde::de::Visitor<'de> for ByKind {
+                    type Value = #ident;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("any JSON value")
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<Self::Value, E> {
+                        #visit_str
+                    }
+                    fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> ::std::result::Result<Self::Value, E> {
+                        #visit_bool
+                    }
+                    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::std::result::Result<Self::Value, E> {
+                        #visit_i64
+                    }
+                    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::std::result::Result<Self::Value, E> {
+                        #visit_u64
+                    }
+                    fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::std::result::Result<Self::Value, E> {
+                        #visit_f64
+                    }
+                    fn visit_unit<E: ::serde::de::Error>(self) -> ::std::result::Result<Self::Value, E> {
+                        ::std::result::Result::Ok(#ident::#fallback(::serde_json::Value::Null))
+                    }
+                    fn visit_none<E: ::serde::de::Error>(self) -> ::std::result::Result<Self::Value, E> {
+                        self.visit_unit()
+                    }
+                    fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, seq: A) -> ::std::result::Result<Self::Value, A::Error> {
+                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                            ::serde::de::value::SeqAccessDeserializer::new(seq),
+                        )?;
+                        #arrays
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<Self::Value, A::Error> {
+                        let value = ::serde_json::Value::Object(<::serde_json::Map<::std::string::String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(
+                            ::serde::de::value::MapAccessDeserializer::new(map),
+                        )?);
+                        #objects
+                    }
+                }
+                deserializer.deserialize_any(ByKind)
+            }
+        }
+    })
+}
+
+/// The kind of JSON a payload type takes, from its spelling and the module's shapes.
+///
+/// typify spells std types with a full path (`::std::string::String`) and the module's own
+/// types and primitives with a bare name, which keeps a schema named `Map` from passing for
+/// a map.
+fn kind(ty: &Type, shapes: &Shapes) -> Option<Kind> {
+    let Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    let name = last.ident.to_string();
+    let bare =
+        path.qself.is_none() && path.path.leading_colon.is_none() && path.path.segments.len() == 1;
+    Some(match (bare, name.as_str()) {
+        (true, "bool") => Kind::Bool,
+        (true, "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64") => Kind::Integer,
+        (true, "f32" | "f64") => Kind::Float,
+        (true, _) if shapes.string_enums.contains(&name) => Kind::Str,
+        (true, _) => Kind::Object(shapes.structs.get(&name)?.clone()),
+        (false, "String") => Kind::Str,
+        (false, "Vec") => Kind::Array,
+        // A map takes any object.
+        (false, "HashMap" | "BTreeMap" | "Map") => Kind::Object(Vec::new()),
+        (false, _) => return None,
+    })
+}
+
+/// The wire names of the fields a struct cannot do without, or `None` when the struct's
+/// serde attributes are beyond what this pass reads (a tuple struct, `flatten`, a
+/// container-level default).
+fn required_keys(s: &ItemStruct) -> Option<Vec<String>> {
+    let Fields::Named(fields) = &s.fields else {
+        return None;
+    };
+    let container = serde_options(&s.attrs)?;
+    let is_default = |o: &String| o == "default" || o.starts_with("default=");
+    if container.iter().any(is_default) {
+        return Some(Vec::new());
+    }
+    let mut keys = Vec::new();
+    for field in &fields.named {
+        let options = serde_options(&field.attrs)?;
+        if options.iter().any(|o| o == "flatten") {
+            return None;
+        }
+        let optional = options.iter().any(is_default)
+            || matches!(&field.ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
+        if optional {
+            continue;
+        }
+        let wire = options
+            .iter()
+            .find_map(|o| o.strip_prefix("rename=").map(str::to_owned))
+            .unwrap_or_else(|| {
+                let ident = field
+                    .ident
+                    .as_ref()
+                    .map(Ident::to_string)
+                    .unwrap_or_default();
+                ident.strip_prefix("r#").unwrap_or(&ident).to_owned()
+            });
+        keys.push(wire);
+    }
+    Some(keys)
+}
+
+/// The options of every `#[serde(...)]` attribute, as `name` or `name=value` for string
+/// values; `None` when one does not parse as a list of such options.
+fn serde_options(attrs: &[syn::Attribute]) -> Option<Vec<String>> {
+    let mut options = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            let name = meta
+                .path
+                .get_ident()
+                .map(Ident::to_string)
+                .unwrap_or_default();
+            if meta.input.peek(syn::Token![=]) {
+                let value = meta.value()?;
+                match value.parse::<syn::LitStr>() {
+                    Ok(lit) => options.push(format!("{name}={}", lit.value())),
+                    Err(_) => {
+                        // A non-string value (none in typify's output): note the option only.
+                        let _: syn::Expr = value.parse()?;
+                        options.push(name);
+                    }
+                }
+            } else {
+                options.push(name);
+            }
+            Ok(())
+        })
+        .ok()?;
+    }
+    Some(options)
+}
