@@ -321,20 +321,21 @@ fn tagged_deserialize(e: &ItemEnum, tag: &TaggedUnion, fallback: &Ident) -> Resu
         };
         let payload = Ident::new(payload, Span::call_site());
         arms.push(quote! {
-            ::std::option::Option::Some(#value) => match <#payload as ::serde::Deserialize>::deserialize(&value) {
+            ::std::option::Option::Some(#value) => match <#payload as ::serde::Deserialize>::deserialize(content.deserializer::<D::Error>()) {
                 ::std::result::Result::Ok(known) => Self::#variant(known),
-                ::std::result::Result::Err(_) => Self::#fallback(value),
+                ::std::result::Result::Err(_) => Self::#fallback(content.into_value()),
             },
         });
     }
     Ok(parse_quote! {
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(str::to_owned);
-                Ok(match tag.as_deref() {
+                // Buffered (in the raw crate's `buffer`) because the tag need not come first and
+                // a variant that does not decode is kept as raw JSON.
+                let content = <crate::buffer::Content<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(match content.str_at(#property) {
                     #(#arms)*
-                    _ => Self::#fallback(value),
+                    _ => Self::#fallback(content.into_value()),
                 })
             }
         }

@@ -100,6 +100,7 @@ fn scratch_workspace(dir: &Path) {
         "src/lib.rs",
         "src/generated.rs",
         "src/builders.rs",
+        "src/buffer.rs",
     ] {
         let from = ws.join("crates/elevenlabs-mcp-raw").join(f);
         std::fs::copy(&from, dir.join("crates/elevenlabs-mcp-raw").join(f))

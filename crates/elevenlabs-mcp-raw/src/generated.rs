@@ -1530,40 +1530,35 @@ pub mod types {
                     self,
                     seq: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                        ::serde::de::value::SeqAccessDeserializer::new(seq),
-                    )?;
-                    ::std::result::Result::Ok(AuthConnection::Unknown(value))
+                    let value = crate::buffer::Content::from_seq(seq)?;
+                    ::std::result::Result::Ok(AuthConnection::Unknown(value.into_value()))
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = ::serde_json::Value::Object(<::serde_json::Map<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    > as ::serde::Deserialize>::deserialize(
-                        ::serde::de::value::MapAccessDeserializer::new(map),
-                    )?);
-                    if value.get("auth_connection_id").is_some()
+                    let value = crate::buffer::Content::from_map(map)?;
+                    if value.has("auth_connection_id")
                         && let ::std::result::Result::Ok(known) =
-                            <AuthConnectionLocator as ::serde::Deserialize>::deserialize(&value)
+                            <AuthConnectionLocator as ::serde::Deserialize>::deserialize(
+                                value.deserializer::<A::Error>(),
+                            )
                     {
                         return ::std::result::Result::Ok(AuthConnection::AuthConnectionLocator(
                             known,
                         ));
                     }
-                    if value.get("env_var_label").is_some()
+                    if value.has("env_var_label")
                         && let ::std::result::Result::Ok(known) =
                             <EnvironmentAuthConnectionLocator as ::serde::Deserialize>::deserialize(
-                                &value,
+                                value.deserializer::<A::Error>(),
                             )
                     {
                         return ::std::result::Result::Ok(
                             AuthConnection::EnvironmentAuthConnectionLocator(known),
                         );
                     }
-                    ::std::result::Result::Ok(AuthConnection::Unknown(value))
+                    ::std::result::Result::Ok(AuthConnection::Unknown(value.into_value()))
                 }
             }
             deserializer.deserialize_any(ByKind)
@@ -1647,25 +1642,26 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-            let tag = value
-                .get("type")
-                .and_then(::serde_json::Value::as_str)
-                .map(str::to_owned);
-            Ok(match tag.as_deref() {
+            let content =
+                <crate::buffer::Content<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(match content.str_at("type") {
                 ::std::option::Option::Some("available") => {
-                    match <DependentAvailableAgent as ::serde::Deserialize>::deserialize(&value) {
+                    match <DependentAvailableAgent as ::serde::Deserialize>::deserialize(
+                        content.deserializer::<D::Error>(),
+                    ) {
                         ::std::result::Result::Ok(known) => Self::AvailableAgent(known),
-                        ::std::result::Result::Err(_) => Self::Unknown(value),
+                        ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
                     }
                 }
                 ::std::option::Option::Some("unknown") => {
-                    match <DependentUnknownAgent as ::serde::Deserialize>::deserialize(&value) {
+                    match <DependentUnknownAgent as ::serde::Deserialize>::deserialize(
+                        content.deserializer::<D::Error>(),
+                    ) {
                         ::std::result::Result::Ok(known) => Self::UnknownAgent(known),
-                        ::std::result::Result::Err(_) => Self::Unknown(value),
+                        ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
                     }
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(content.into_value()),
             })
         }
     }
@@ -2036,34 +2032,29 @@ pub mod types {
                     self,
                     seq: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                        ::serde::de::value::SeqAccessDeserializer::new(seq),
-                    )?;
+                    let value = crate::buffer::Content::from_seq(seq)?;
                     if let ::std::result::Result::Ok(known) =
                         <::std::vec::Vec<ValidationError> as ::serde::Deserialize>::deserialize(
-                            &value,
+                            value.deserializer::<A::Error>(),
                         )
                     {
                         return ::std::result::Result::Ok(ErrorDetail::Array(known));
                     }
-                    ::std::result::Result::Ok(ErrorDetail::Unknown(value))
+                    ::std::result::Result::Ok(ErrorDetail::Unknown(value.into_value()))
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = ::serde_json::Value::Object(<::serde_json::Map<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    > as ::serde::Deserialize>::deserialize(
-                        ::serde::de::value::MapAccessDeserializer::new(map),
-                    )?);
+                    let value = crate::buffer::Content::from_map(map)?;
                     if let ::std::result::Result::Ok(known) =
-                        <ErrorStatus as ::serde::Deserialize>::deserialize(&value)
+                        <ErrorStatus as ::serde::Deserialize>::deserialize(
+                            value.deserializer::<A::Error>(),
+                        )
                     {
                         return ::std::result::Result::Ok(ErrorDetail::ErrorStatus(known));
                     }
-                    ::std::result::Result::Ok(ErrorDetail::Unknown(value))
+                    ::std::result::Result::Ok(ErrorDetail::Unknown(value.into_value()))
                 }
             }
             deserializer.deserialize_any(ByKind)
@@ -2225,41 +2216,44 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-            let tag = value
-                .get("source")
-                .and_then(::serde_json::Value::as_str)
-                .map(str::to_owned);
-            Ok(match tag.as_deref() {
+            let content =
+                <crate::buffer::Content<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(match content.str_at("source") {
                 ::std::option::Option::Some("constant") => {
-                    match <ConstantInputOverride as ::serde::Deserialize>::deserialize(&value) {
+                    match <ConstantInputOverride as ::serde::Deserialize>::deserialize(
+                        content.deserializer::<D::Error>(),
+                    ) {
                         ::std::result::Result::Ok(known) => Self::ConstantInputOverride(known),
-                        ::std::result::Result::Err(_) => Self::Unknown(value),
+                        ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
                     }
                 }
                 ::std::option::Option::Some("dynamic_variable") => {
                     match <DynamicVariableInputOverride as ::serde::Deserialize>::deserialize(
-                        &value,
+                        content.deserializer::<D::Error>(),
                     ) {
                         ::std::result::Result::Ok(known) => {
                             Self::DynamicVariableInputOverride(known)
                         }
-                        ::std::result::Result::Err(_) => Self::Unknown(value),
+                        ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
                     }
                 }
                 ::std::option::Option::Some("llm") => {
-                    match <LlmInputOverride as ::serde::Deserialize>::deserialize(&value) {
+                    match <LlmInputOverride as ::serde::Deserialize>::deserialize(
+                        content.deserializer::<D::Error>(),
+                    ) {
                         ::std::result::Result::Ok(known) => Self::LlmInputOverride(known),
-                        ::std::result::Result::Err(_) => Self::Unknown(value),
+                        ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
                     }
                 }
                 ::std::option::Option::Some("omit") => {
-                    match <OmitInputOverride as ::serde::Deserialize>::deserialize(&value) {
+                    match <OmitInputOverride as ::serde::Deserialize>::deserialize(
+                        content.deserializer::<D::Error>(),
+                    ) {
                         ::std::result::Result::Ok(known) => Self::OmitInputOverride(known),
-                        ::std::result::Result::Err(_) => Self::Unknown(value),
+                        ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
                     }
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(content.into_value()),
             })
         }
     }
@@ -2567,37 +2561,42 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-            let tag = value
-                .get("type")
-                .and_then(::serde_json::Value::as_str)
-                .map(str::to_owned);
-            Ok(match tag.as_deref() {
+            let content =
+                <crate::buffer::Content<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(match content.str_at("type") {
                 ::std::option::Option::Some("anything") => {
-                    match <AnythingEvaluation as ::serde::Deserialize>::deserialize(&value) {
+                    match <AnythingEvaluation as ::serde::Deserialize>::deserialize(
+                        content.deserializer::<D::Error>(),
+                    ) {
                         ::std::result::Result::Ok(known) => Self::AnythingEvaluation(known),
-                        ::std::result::Result::Err(_) => Self::Unknown(value),
+                        ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
                     }
                 }
                 ::std::option::Option::Some("exact") => {
-                    match <ExactEvaluation as ::serde::Deserialize>::deserialize(&value) {
+                    match <ExactEvaluation as ::serde::Deserialize>::deserialize(
+                        content.deserializer::<D::Error>(),
+                    ) {
                         ::std::result::Result::Ok(known) => Self::ExactEvaluation(known),
-                        ::std::result::Result::Err(_) => Self::Unknown(value),
+                        ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
                     }
                 }
                 ::std::option::Option::Some("llm") => {
-                    match <LlmEvaluation as ::serde::Deserialize>::deserialize(&value) {
+                    match <LlmEvaluation as ::serde::Deserialize>::deserialize(
+                        content.deserializer::<D::Error>(),
+                    ) {
                         ::std::result::Result::Ok(known) => Self::LlmEvaluation(known),
-                        ::std::result::Result::Err(_) => Self::Unknown(value),
+                        ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
                     }
                 }
                 ::std::option::Option::Some("regex") => {
-                    match <RegexEvaluation as ::serde::Deserialize>::deserialize(&value) {
+                    match <RegexEvaluation as ::serde::Deserialize>::deserialize(
+                        content.deserializer::<D::Error>(),
+                    ) {
                         ::std::result::Result::Ok(known) => Self::RegexEvaluation(known),
-                        ::std::result::Result::Err(_) => Self::Unknown(value),
+                        ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
                     }
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(content.into_value()),
             })
         }
     }
@@ -2826,42 +2825,41 @@ pub mod types {
                     self,
                     seq: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                        ::serde::de::value::SeqAccessDeserializer::new(seq),
-                    )?;
-                    ::std::result::Result::Ok(RequestHeaderValue::Unknown(value))
+                    let value = crate::buffer::Content::from_seq(seq)?;
+                    ::std::result::Result::Ok(RequestHeaderValue::Unknown(value.into_value()))
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = ::serde_json::Value::Object(<::serde_json::Map<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    > as ::serde::Deserialize>::deserialize(
-                        ::serde::de::value::MapAccessDeserializer::new(map),
-                    )?);
-                    if value.get("secret_id").is_some()
+                    let value = crate::buffer::Content::from_map(map)?;
+                    if value.has("secret_id")
                         && let ::std::result::Result::Ok(known) =
-                            <SecretLocator as ::serde::Deserialize>::deserialize(&value)
+                            <SecretLocator as ::serde::Deserialize>::deserialize(
+                                value.deserializer::<A::Error>(),
+                            )
                     {
                         return ::std::result::Result::Ok(RequestHeaderValue::SecretLocator(known));
                     }
-                    if value.get("variable_name").is_some()
+                    if value.has("variable_name")
                         && let ::std::result::Result::Ok(known) =
-                            <DynamicVariableRef as ::serde::Deserialize>::deserialize(&value)
+                            <DynamicVariableRef as ::serde::Deserialize>::deserialize(
+                                value.deserializer::<A::Error>(),
+                            )
                     {
                         return ::std::result::Result::Ok(RequestHeaderValue::DynamicVariableRef(
                             known,
                         ));
                     }
-                    if value.get("env_var_label").is_some()
+                    if value.has("env_var_label")
                         && let ::std::result::Result::Ok(known) =
-                            <EnvVarLocator as ::serde::Deserialize>::deserialize(&value)
+                            <EnvVarLocator as ::serde::Deserialize>::deserialize(
+                                value.deserializer::<A::Error>(),
+                            )
                     {
                         return ::std::result::Result::Ok(RequestHeaderValue::EnvVarLocator(known));
                     }
-                    ::std::result::Result::Ok(RequestHeaderValue::Unknown(value))
+                    ::std::result::Result::Ok(RequestHeaderValue::Unknown(value.into_value()))
                 }
             }
             deserializer.deserialize_any(ByKind)
@@ -2959,42 +2957,41 @@ pub mod types {
                     self,
                     seq: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                        ::serde::de::value::SeqAccessDeserializer::new(seq),
-                    )?;
-                    ::std::result::Result::Ok(RequestMetaValue::Unknown(value))
+                    let value = crate::buffer::Content::from_seq(seq)?;
+                    ::std::result::Result::Ok(RequestMetaValue::Unknown(value.into_value()))
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = ::serde_json::Value::Object(<::serde_json::Map<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    > as ::serde::Deserialize>::deserialize(
-                        ::serde::de::value::MapAccessDeserializer::new(map),
-                    )?);
-                    if value.get("secret_id").is_some()
+                    let value = crate::buffer::Content::from_map(map)?;
+                    if value.has("secret_id")
                         && let ::std::result::Result::Ok(known) =
-                            <SecretLocator as ::serde::Deserialize>::deserialize(&value)
+                            <SecretLocator as ::serde::Deserialize>::deserialize(
+                                value.deserializer::<A::Error>(),
+                            )
                     {
                         return ::std::result::Result::Ok(RequestMetaValue::SecretLocator(known));
                     }
-                    if value.get("variable_name").is_some()
+                    if value.has("variable_name")
                         && let ::std::result::Result::Ok(known) =
-                            <DynamicVariableRef as ::serde::Deserialize>::deserialize(&value)
+                            <DynamicVariableRef as ::serde::Deserialize>::deserialize(
+                                value.deserializer::<A::Error>(),
+                            )
                     {
                         return ::std::result::Result::Ok(RequestMetaValue::DynamicVariableRef(
                             known,
                         ));
                     }
-                    if value.get("env_var_label").is_some()
+                    if value.has("env_var_label")
                         && let ::std::result::Result::Ok(known) =
-                            <EnvVarLocator as ::serde::Deserialize>::deserialize(&value)
+                            <EnvVarLocator as ::serde::Deserialize>::deserialize(
+                                value.deserializer::<A::Error>(),
+                            )
                     {
                         return ::std::result::Result::Ok(RequestMetaValue::EnvVarLocator(known));
                     }
-                    ::std::result::Result::Ok(RequestMetaValue::Unknown(value))
+                    ::std::result::Result::Ok(RequestMetaValue::Unknown(value.into_value()))
                 }
             }
             deserializer.deserialize_any(ByKind)
@@ -3064,37 +3061,34 @@ pub mod types {
                     self,
                     seq: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                        ::serde::de::value::SeqAccessDeserializer::new(seq),
-                    )?;
-                    ::std::result::Result::Ok(SecretToken::Unknown(value))
+                    let value = crate::buffer::Content::from_seq(seq)?;
+                    ::std::result::Result::Ok(SecretToken::Unknown(value.into_value()))
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = ::serde_json::Value::Object(<::serde_json::Map<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    > as ::serde::Deserialize>::deserialize(
-                        ::serde::de::value::MapAccessDeserializer::new(map),
-                    )?);
-                    if value.get("secret_id").is_some()
+                    let value = crate::buffer::Content::from_map(map)?;
+                    if value.has("secret_id")
                         && let ::std::result::Result::Ok(known) =
-                            <SecretLocator as ::serde::Deserialize>::deserialize(&value)
+                            <SecretLocator as ::serde::Deserialize>::deserialize(
+                                value.deserializer::<A::Error>(),
+                            )
                     {
                         return ::std::result::Result::Ok(SecretToken::SecretLocator(known));
                     }
-                    if value.get("encrypted_value").is_some()
-                        && value.get("id").is_some()
-                        && value.get("name").is_some()
-                        && value.get("nonce").is_some()
+                    if value.has("encrypted_value")
+                        && value.has("id")
+                        && value.has("name")
+                        && value.has("nonce")
                         && let ::std::result::Result::Ok(known) =
-                            <StoredSecret as ::serde::Deserialize>::deserialize(&value)
+                            <StoredSecret as ::serde::Deserialize>::deserialize(
+                                value.deserializer::<A::Error>(),
+                            )
                     {
                         return ::std::result::Result::Ok(SecretToken::StoredSecret(known));
                     }
-                    ::std::result::Result::Ok(SecretToken::Unknown(value))
+                    ::std::result::Result::Ok(SecretToken::Unknown(value.into_value()))
                 }
             }
             deserializer.deserialize_any(ByKind)
@@ -3163,28 +3157,23 @@ pub mod types {
                     self,
                     seq: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                        ::serde::de::value::SeqAccessDeserializer::new(seq),
-                    )?;
-                    ::std::result::Result::Ok(ServerUrl::Unknown(value))
+                    let value = crate::buffer::Content::from_seq(seq)?;
+                    ::std::result::Result::Ok(ServerUrl::Unknown(value.into_value()))
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = ::serde_json::Value::Object(<::serde_json::Map<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    > as ::serde::Deserialize>::deserialize(
-                        ::serde::de::value::MapAccessDeserializer::new(map),
-                    )?);
-                    if value.get("secret_id").is_some()
+                    let value = crate::buffer::Content::from_map(map)?;
+                    if value.has("secret_id")
                         && let ::std::result::Result::Ok(known) =
-                            <SecretLocator as ::serde::Deserialize>::deserialize(&value)
+                            <SecretLocator as ::serde::Deserialize>::deserialize(
+                                value.deserializer::<A::Error>(),
+                            )
                     {
                         return ::std::result::Result::Ok(ServerUrl::SecretLocator(known));
                     }
-                    ::std::result::Result::Ok(ServerUrl::Unknown(value))
+                    ::std::result::Result::Ok(ServerUrl::Unknown(value.into_value()))
                 }
             }
             deserializer.deserialize_any(ByKind)
@@ -3749,22 +3738,15 @@ pub mod types {
                     self,
                     seq: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                        ::serde::de::value::SeqAccessDeserializer::new(seq),
-                    )?;
-                    ::std::result::Result::Ok(ValidationLocation::Unknown(value))
+                    let value = crate::buffer::Content::from_seq(seq)?;
+                    ::std::result::Result::Ok(ValidationLocation::Unknown(value.into_value()))
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = ::serde_json::Value::Object(<::serde_json::Map<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    > as ::serde::Deserialize>::deserialize(
-                        ::serde::de::value::MapAccessDeserializer::new(map),
-                    )?);
-                    ::std::result::Result::Ok(ValidationLocation::Unknown(value))
+                    let value = crate::buffer::Content::from_map(map)?;
+                    ::std::result::Result::Ok(ValidationLocation::Unknown(value.into_value()))
                 }
             }
             deserializer.deserialize_any(ByKind)

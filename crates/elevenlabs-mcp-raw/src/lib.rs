@@ -50,4 +50,5 @@ mod generated;
 
 pub use generated::*;
 
+mod buffer;
 mod builders;

@@ -123,16 +123,17 @@ pub fn deserialize_impl(e: &ItemEnum, fallback: &Ident, shapes: &Shapes) -> Opti
         quote!(::serde_json::Value::from(value)),
     );
 
-    // Containers are buffered once, so that a value no variant takes can still be kept.
+    // Containers are buffered once (in the raw crate's `buffer`, which borrows what it can),
+    // so that a value no variant takes can still be kept.
     let buffered = |candidates: Vec<(&Ident, &Type, Vec<&String>)>| {
         let attempts = candidates.iter().map(|(variant, ty, required)| {
             quote! {
-                if #(value.get(#required).is_some() &&)* let ::std::result::Result::Ok(known) = <#ty as ::serde::Deserialize>::deserialize(&value) {
+                if #(value.has(#required) &&)* let ::std::result::Result::Ok(known) = <#ty as ::serde::Deserialize>::deserialize(value.deserializer::<A::Error>()) {
                     return ::std::result::Result::Ok(#ident::#variant(known));
                 }
             }
         });
-        quote! { #(#attempts)* ::std::result::Result::Ok(#ident::#fallback(value)) }
+        quote! { #(#attempts)* ::std::result::Result::Ok(#ident::#fallback(value.into_value())) }
     };
     let arrays = buffered(
         variants
@@ -184,15 +185,11 @@ pub fn deserialize_impl(e: &ItemEnum, fallback: &Ident, shapes: &Shapes) -> Opti
                         self.visit_unit()
                     }
                     fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, seq: A) -> ::std::result::Result<Self::Value, A::Error> {
-                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                            ::serde::de::value::SeqAccessDeserializer::new(seq),
-                        )?;
+                        let value = crate::buffer::Content::from_seq(seq)?;
                         #arrays
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<Self::Value, A::Error> {
-                        let value = ::serde_json::Value::Object(<::serde_json::Map<::std::string::String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(
-                            ::serde::de::value::MapAccessDeserializer::new(map),
-                        )?);
+                        let value = crate::buffer::Content::from_map(map)?;
                         #objects
                     }
                 }
