@@ -462,10 +462,10 @@ mod tests {
         // Required keys only: renamed and raw identifiers by their wire names; defaulted
         // and optional fields never gate a variant.
         assert!(
-            out.contains(r#"value.get("type").is_some() && value.get("ref").is_some()"#),
+            out.contains(r#"value.has("type") && value.has("ref")"#),
             "{out}"
         );
-        assert!(!out.contains(r#"value.get("tags")"#) && !out.contains(r#"value.get("note")"#));
+        assert!(!out.contains(r#"value.has("tags")"#) && !out.contains(r#"value.has("note")"#));
         // The struct with nothing required is tried on any object, after `Locator`.
         assert!(
             out.find("Locator as ::serde::Deserialize")
