@@ -1,5 +1,5 @@
-//! Timing: two subjects measured in alternating rounds, so that drift in the machine's state
-//! (frequency, cache, the other process) lands on both, and the median round reported.
+//! Timing: two subjects measured in alternation, so that drift in the machine's state
+//! (frequency, cache, the other process) lands on both, and medians reported.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -37,27 +37,42 @@ impl Pair {
     }
 }
 
-/// Times `calls` sequential calls of each subject per round.
+/// Times `rounds × calls` sequential calls of each subject and reports each one's median call.
+///
+/// The subjects take turns call by call, the first of each pair alternating, so that drift in
+/// the machine's state (frequency, cache, the server's core) lands on both alike. The median
+/// of single calls keeps the calls that the VM's scheduler happens to stall, hundreds of
+/// microseconds each and at random, from moving a figure whose whole gap is a few tens.
 pub async fn sequential(
     rounds: usize,
     calls: usize,
     mut ours: impl AsyncFnMut() -> Result<()>,
     mut baseline: impl AsyncFnMut() -> Result<()>,
 ) -> Result<Pair> {
-    async fn round(calls: usize, f: &mut impl AsyncFnMut() -> Result<()>) -> Result<Duration> {
+    async fn timed(f: &mut impl AsyncFnMut() -> Result<()>) -> Result<Duration> {
         let start = Instant::now();
-        for _ in 0..calls {
-            f().await?;
-        }
-        Ok(start.elapsed() / calls as u32)
+        f().await?;
+        Ok(start.elapsed())
     }
-    alternate(
-        rounds,
-        calls,
-        async |n| round(n, &mut ours).await,
-        async |n| round(n, &mut baseline).await,
-    )
-    .await
+    for _ in 0..calls.div_ceil(4) {
+        ours().await?;
+        baseline().await?;
+    }
+    let total = rounds * calls;
+    let (mut a, mut b) = (Vec::with_capacity(total), Vec::with_capacity(total));
+    for i in 0..total {
+        if i % 2 == 0 {
+            a.push(timed(&mut ours).await?);
+            b.push(timed(&mut baseline).await?);
+        } else {
+            b.push(timed(&mut baseline).await?);
+            a.push(timed(&mut ours).await?);
+        }
+    }
+    Ok(Pair {
+        ours: median(a),
+        baseline: median(b),
+    })
 }
 
 /// A call that can be started many times from many tasks.
