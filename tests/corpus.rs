@@ -392,3 +392,20 @@ fn untagged_unions_pick_the_first_variant_of_the_values_kind() {
     assert!(matches!(detail("[1]"), ErrorDetail::Unknown(v) if v == json!([1])));
     assert!(matches!(detail("{}"), ErrorDetail::ErrorStatus(_)));
 }
+
+#[test]
+fn tagged_unions_read_the_tag_wherever_it_is_and_keep_what_does_not_fit() {
+    let input = |text: &str| decode_each_way::<InputOverride>(text);
+    assert!(matches!(
+        input(r#"{"constant_value": {"k": "a\nb"}, "source": "constant"}"#),
+        InputOverride::ConstantInputOverride(c) if c.constant_value == json!({"k": "a\nb"})
+    ));
+    assert!(matches!(
+        input(r#"{"source": "llm", "prompt": 3}"#),
+        InputOverride::Unknown(v) if v == json!({"source": "llm", "prompt": 3})
+    ));
+    assert!(
+        matches!(input(r#"{"source": 1}"#), InputOverride::Unknown(v) if v == json!({"source": 1}))
+    );
+    assert!(matches!(input(r#""constant""#), InputOverride::Unknown(v) if v == json!("constant")));
+}
