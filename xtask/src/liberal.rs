@@ -147,18 +147,8 @@ pub fn open_types(file: &mut syn::File, tagged: &BTreeMap<String, TaggedUnion>) 
 }
 
 fn is_untagged(attrs: &[Attribute]) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .any(|a| {
-            let mut untagged = false;
-            // Other serde options are irrelevant here; a parse error just means "not untagged".
-            let _ = a.parse_nested_meta(|meta| {
-                untagged |= meta.path.is_ident("untagged");
-                Ok(())
-            });
-            untagged
-        })
+    // Other serde options are irrelevant here; a parse error just means "not untagged".
+    serde_options(attrs).is_ok_and(|options| options.iter().any(|o| o == "untagged"))
 }
 
 /// The value each unit variant has on the wire (`#[serde(rename = "…")]`, else its name).
@@ -166,19 +156,38 @@ fn wire_names(e: &ItemEnum) -> Result<Vec<(Ident, String)>> {
     e.variants
         .iter()
         .map(|v| {
-            let mut wire = v.ident.to_string();
-            for attr in v.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-                attr.parse_nested_meta(|meta| {
-                    if meta.path.is_ident("rename") {
-                        let lit: syn::LitStr = meta.value()?.parse()?;
-                        wire = lit.value();
-                    }
-                    Ok(())
-                })?;
-            }
-            Ok((v.ident.clone(), wire))
+            let renamed = serde_options(&v.attrs)?
+                .into_iter()
+                .find_map(|o| o.strip_prefix("rename=").map(str::to_owned));
+            Ok((
+                v.ident.clone(),
+                renamed.unwrap_or_else(|| v.ident.to_string()),
+            ))
         })
         .collect()
+}
+
+/// The options of every `#[serde(...)]` attribute, as `name`, or `name=value` for the
+/// string value every serde option with a value takes.
+fn serde_options(attrs: &[Attribute]) -> syn::Result<Vec<String>> {
+    let mut options = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            let name = meta
+                .path
+                .get_ident()
+                .map(Ident::to_string)
+                .unwrap_or_default();
+            if meta.input.peek(syn::Token![=]) {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                options.push(format!("{name}={}", lit.value()));
+            } else {
+                options.push(name);
+            }
+            Ok(())
+        })?;
+    }
+    Ok(options)
 }
 
 /// `Unknown`, unless the spec already has a value of that name (`unknown` is a real

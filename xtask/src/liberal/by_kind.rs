@@ -20,6 +20,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Fields, Ident, Item, ItemEnum, ItemStruct, Type};
 
+use super::serde_options;
+
 /// What the pass knows about the named types of the `types` module.
 #[derive(Debug, Default)]
 pub struct Shapes {
@@ -233,14 +235,14 @@ fn required_keys(s: &ItemStruct) -> Option<Vec<String>> {
     let Fields::Named(fields) = &s.fields else {
         return None;
     };
-    let container = serde_options(&s.attrs)?;
+    let container = serde_options(&s.attrs).ok()?;
     let is_default = |o: &String| o == "default" || o.starts_with("default=");
     if container.iter().any(is_default) {
         return Some(Vec::new());
     }
     let mut keys = Vec::new();
     for field in &fields.named {
-        let options = serde_options(&field.attrs)?;
+        let options = serde_options(&field.attrs).ok()?;
         if options.iter().any(|o| o == "flatten") {
             return None;
         }
@@ -263,35 +265,4 @@ fn required_keys(s: &ItemStruct) -> Option<Vec<String>> {
         keys.push(wire);
     }
     Some(keys)
-}
-
-/// The options of every `#[serde(...)]` attribute, as `name` or `name=value` for string
-/// values; `None` when one does not parse as a list of such options.
-fn serde_options(attrs: &[syn::Attribute]) -> Option<Vec<String>> {
-    let mut options = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        attr.parse_nested_meta(|meta| {
-            let name = meta
-                .path
-                .get_ident()
-                .map(Ident::to_string)
-                .unwrap_or_default();
-            if meta.input.peek(syn::Token![=]) {
-                let value = meta.value()?;
-                match value.parse::<syn::LitStr>() {
-                    Ok(lit) => options.push(format!("{name}={}", lit.value())),
-                    Err(_) => {
-                        // A non-string value (none in typify's output): note the option only.
-                        let _: syn::Expr = value.parse()?;
-                        options.push(name);
-                    }
-                }
-            } else {
-                options.push(name);
-            }
-            Ok(())
-        })
-        .ok()?;
-    }
-    Some(options)
 }
