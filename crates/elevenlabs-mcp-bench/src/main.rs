@@ -188,8 +188,11 @@ async fn fetch(http: &reqwest::Client, url: &str) -> Result<bytes::Bytes> {
         .await?)
 }
 
-/// The bare baseline of `list`: the bytes, decoded into a `serde_json::Value`.
-async fn fetch_value(http: &reqwest::Client, url: &str) -> Result<serde_json::Value> {
+/// Bare reqwest, then the body decoded into `T`: `serde_json::Value` is the baseline of `list`.
+async fn fetch_decoded<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    url: &str,
+) -> Result<T> {
     Ok(serde_json::from_slice(&fetch(http, url).await?)?)
 }
 
@@ -234,14 +237,22 @@ async fn get_floors(http: &reqwest::Client, urls: &Urls, effort: Effort) -> Resu
     let parse_only = measure::sequential(
         effort.rounds,
         effort.gets,
-        async || parse::<serde::de::IgnoredAny>(http, &urls.server).await,
+        async || {
+            fetch_decoded::<serde::de::IgnoredAny>(http, &urls.server)
+                .await
+                .map(drop)
+        },
         async || fetch(http, &urls.server).await.map(drop),
     )
     .await?;
     let value = measure::sequential(
         effort.rounds,
         effort.gets,
-        async || parse::<serde_json::Value>(http, &urls.server).await,
+        async || {
+            fetch_decoded::<serde_json::Value>(http, &urls.server)
+                .await
+                .map(drop)
+        },
         async || fetch(http, &urls.server).await.map(drop),
     )
     .await?;
@@ -261,14 +272,6 @@ async fn get_floors(http: &reqwest::Client, urls: &Urls, effort: Effort) -> Resu
     ])
 }
 
-/// Bare reqwest, then the body decoded into `T` and dropped.
-async fn parse<T: serde::de::DeserializeOwned>(http: &reqwest::Client, url: &str) -> Result<()> {
-    drop(std::hint::black_box(serde_json::from_slice::<T>(
-        &fetch(http, url).await?,
-    )?));
-    Ok(())
-}
-
 fn list(
     runtime: &tokio::runtime::Runtime,
     client: &Client,
@@ -284,13 +287,14 @@ fn list(
             ensure!(client.mcp_servers().list().await?.len() == SERVERS);
             Ok(())
         },
-        async || fetch_value(http, &urls.list).await.and_then(check_value),
+        async || fetch_decoded(http, &urls.list).await.and_then(check_value),
     ))?;
     // Peak heap of one call each, the result still held at the end as a caller would.
     let (servers, ours) =
         alloc::peak_during(|| runtime.block_on(client.mcp_servers().list().into_future()));
     ensure!(servers?.len() == SERVERS);
-    let (value, baseline) = alloc::peak_during(|| runtime.block_on(fetch_value(http, &urls.list)));
+    let (value, baseline) =
+        alloc::peak_during(|| runtime.block_on(fetch_decoded(http, &urls.list)));
     check_value(value?)?;
     let body = bodies.list.len() as f64;
     let rows = [
@@ -339,7 +343,9 @@ async fn in_flight(
             let (http, url) = (http.clone(), url.clone());
             async move {
                 if decode {
-                    parse::<serde_json::Value>(&http, &url).await
+                    fetch_decoded::<serde_json::Value>(&http, &url)
+                        .await
+                        .map(drop)
                 } else {
                     fetch(&http, &url).await.map(drop)
                 }
