@@ -120,12 +120,7 @@ async fn servers_create_sends_the_config_under_its_key() {
                 .approval_policy(ApprovalPolicy::RequireApprovalPerTool)
                 .response_timeout_secs(30)
                 .request_header("x-team", "docs")
-                .request_header(
-                    "authorization",
-                    SecretLocator {
-                        secret_id: "sec_9".into(),
-                    },
-                ),
+                .request_header("authorization", SecretLocator::new("sec_9")),
         )
         .await
         .expect("create");
@@ -152,9 +147,7 @@ async fn servers_update_sends_exactly_the_fields_touched() {
         ),
         (
             McpServerUpdate::new()
-                .secret_token(SecretLocator {
-                    secret_id: "sec_2".into(),
-                })
+                .secret_token(SecretLocator::new("sec_2"))
                 .response_timeout_secs(300)
                 .clear_tool_call_sound()
                 .disable_compression(true),
@@ -489,13 +482,9 @@ async fn error_statuses_map_onto_the_error_type() {
     .await;
     assert!(e.is_unauthorized(), "{e}");
     let api = e.api().expect("api error");
-    assert_eq!(
-        api.detail,
-        ErrorDetail::Status {
-            status: "invalid_api_key".into(),
-            message: "Invalid API key".into()
-        }
-    );
+    assert_eq!(api.status_code(), Some("invalid_api_key"));
+    assert_eq!(api.message(), Some("Invalid API key"));
+    assert!(matches!(api.detail, Some(ErrorDetail::ErrorStatus(_))));
 
     let e = error_for(
         404,
@@ -516,14 +505,15 @@ async fn error_statuses_map_onto_the_error_type() {
 
     let e = error_for(422, &[], corpus("error.validation.json")).await;
     assert!(e.is_validation());
-    let ErrorDetail::Validation(issues) = &e.api().expect("api").detail else {
-        panic!("expected a validation list: {e:?}");
-    };
-    assert!(!issues.is_empty());
+    let issues = e.api().expect("api").validation_errors();
+    assert!(!issues.is_empty(), "expected a validation list: {e:?}");
     let first = &issues[0];
     assert!(
-        e.to_string()
-            .contains(&format!("{}: {}", first.loc.join("."), first.msg)),
+        e.to_string().contains(&format!(
+            "{}: {}",
+            elevenlabs_mcp::location(first),
+            first.msg
+        )),
         "{e}"
     );
 

@@ -8,7 +8,9 @@ use elevenlabs_mcp::{
     ApprovalPolicy, Client, Error, ExecutionMode, McpServerConfig, McpServerUpdate, SecretLocator,
     ToolApproval, ToolApprovalPolicy, ToolConfigOverride, ToolConfigOverrideUpdate, Transport,
 };
-use elevenlabs_mcp_emulator::{Emulator, Fault, FaultRule, response_schema, tool_hash, validate};
+use elevenlabs_mcp_emulator::{
+    Emulator, Fault, FaultRule, Operation, response_schema, tool_hash, validate,
+};
 use serde_json::json;
 use workspace_tests::TEST_KEY;
 
@@ -31,7 +33,7 @@ fn assert_conforms(emulator: &Emulator) {
         let Some(op) = &x.operation else { continue };
         // Any route may answer 401, 404, 429 or 5xx (the spec lists them where the vendor
         // documents them); those bodies must have the API's one error shape.
-        let schema = response_schema(op, x.status)
+        let schema = response_schema(*op, x.status)
             .or_else(|| {
                 (x.status >= 400)
                     .then(|| json!({"$ref": "#/components/schemas/HTTPValidationError"}))
@@ -70,9 +72,7 @@ async fn every_operation_against_the_emulator() {
         .create(
             McpServerConfig::new("Weather", "https://weather.example.com/mcp")
                 .transport(Transport::StreamableHttp)
-                .secret_token(SecretLocator {
-                    secret_id: "sec_1".into(),
-                }),
+                .secret_token(SecretLocator::new("sec_1")),
         )
         .await
         .expect("create");
@@ -224,7 +224,7 @@ async fn every_operation_against_the_emulator() {
     assert!(gone.is_not_found());
     assert!(matches!(
         gone.api().map(|a| &a.detail),
-        Some(elevenlabs_mcp::ErrorDetail::Status { .. })
+        Some(Some(elevenlabs_mcp::ErrorDetail::ErrorStatus(_)))
     ));
     assert_eq!(servers.list().await.expect("list").len(), 1);
     assert_conforms(&emulator);
@@ -289,7 +289,7 @@ async fn faults_on_demand() {
     // exists once.
     emulator
         .faults()
-        .add(FaultRule::on("mcp_servers_create", Fault::StoreThenFail(502)).times(1));
+        .add(FaultRule::on(Operation::McpServersCreate, Fault::StoreThenFail(502)).times(1));
     let e = c.mcp_servers().create(config()).await.expect_err("502");
     assert_eq!(e.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(c.mcp_servers().list().await.expect("list").len(), 1);
@@ -297,7 +297,7 @@ async fn faults_on_demand() {
     // One 429 with a hint: retried after it, then fine.
     emulator.faults().add(
         FaultRule::on(
-            "mcp_servers_list",
+            Operation::McpServersList,
             Fault::RateLimit {
                 retry_after: Duration::from_secs(1),
             },
@@ -309,7 +309,7 @@ async fn faults_on_demand() {
     // A dropped connection on a write: reported, not repeated.
     emulator
         .faults()
-        .add(FaultRule::on("mcp_servers_create", Fault::DropConnection).times(1));
+        .add(FaultRule::on(Operation::McpServersCreate, Fault::DropConnection).times(1));
     let e = c.mcp_servers().create(config()).await.expect_err("dropped");
     assert!(matches!(e, Error::Connection(_)), "{e:?}");
 

@@ -8,13 +8,16 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use crate::liberal::{self, TaggedUnion};
-use crate::{docs, lint, lower, spec};
+use crate::{checks, docs, lint, lower, operations, requests, spec};
 
 /// The progenitor-impl version this xtask is built against (a test checks Cargo.lock).
 pub const PROGENITOR_VERSION: &str = "0.15.1";
 
 /// Where the bindings go, relative to the workspace root.
 pub const OUTPUT_PATH: &str = "crates/elevenlabs-mcp-raw/src/generated.rs";
+
+/// The emulator's copy of the spec, relative to the workspace root.
+pub const EMULATOR_SPEC_PATH: &str = "crates/elevenlabs-mcp-emulator/spec/elevenlabs-mcp.yaml";
 
 /// The line of the header that records the spec's hash; the raw crate's build script
 /// looks for exactly this prefix.
@@ -52,9 +55,39 @@ pub fn generate(spec: &spec::Spec) -> Result<String> {
 
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
     liberal::open_types(&mut file, &tagged_unions(&spec.doc))?;
+    keep_types_only(&mut file)?;
+    let types = types_mut(&mut file)?;
+    requests::extend(types, &spec.doc)?;
+    checks::extend(types, &spec.doc)?;
+    file.items.push(operations::module(&spec.doc)?);
     docs::split_doc_lines(&mut file);
     let body = rustfmt(&prettyplease::unparse(&file))?;
     Ok(format!("{}{body}", header(&spec.sha256())))
+}
+
+/// Drops progenitor's `Client` and everything around it, keeping the `types` module.
+///
+/// The wrapper sends every request through its own pipeline (path checks, tri-state
+/// bodies, retries, scrubbing), built from the operation table; a second client that
+/// behaves differently would only mislead (see the README's section on the raw bindings).
+fn keep_types_only(file: &mut syn::File) -> Result<()> {
+    file.items
+        .retain(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"));
+    if file.items.is_empty() {
+        bail!("progenitor's output has no `types` module");
+    }
+    Ok(())
+}
+
+/// The items of the `types` module.
+fn types_mut(file: &mut syn::File) -> Result<&mut Vec<syn::Item>> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .context("progenitor's output has no `types` module")
 }
 
 fn header(sha: &str) -> String {

@@ -169,7 +169,7 @@ fn wire_names(e: &ItemEnum) -> Result<Vec<(Ident, String)>> {
 
 /// The options of every `#[serde(...)]` attribute, as `name`, or `name=value` for the
 /// string value every serde option with a value takes.
-fn serde_options(attrs: &[Attribute]) -> syn::Result<Vec<String>> {
+pub fn serde_options(attrs: &[Attribute]) -> syn::Result<Vec<String>> {
     let mut options = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         attr.parse_nested_meta(|meta| {

@@ -4,11 +4,15 @@
 //! - `cargo xtask lint`: only the spec lint.
 //! - `cargo xtask spec-diff --upstream FILE`: compare the spec with a vendor document.
 
+mod checks;
 mod docs;
 mod generate;
 mod liberal;
 mod lint;
 mod lower;
+mod model;
+mod operations;
+mod requests;
 mod spec;
 mod spec_diff;
 mod summary;
@@ -73,10 +77,14 @@ fn regen(root: &std::path::Path, check: bool) -> Result<ExitCode> {
     let fresh = generate::generate(&spec)?;
     let out = root.join(generate::OUTPUT_PATH);
     let current = std::fs::read_to_string(&out).unwrap_or_default();
-    if current == fresh {
+    // The emulator's own copy of the spec, so that the published crate carries it.
+    let copy = root.join(generate::EMULATOR_SPEC_PATH);
+    let copy_stale = std::fs::read(&copy).ok().as_deref() != Some(&spec.bytes[..]);
+    if current == fresh && !copy_stale {
         println!(
-            "{} is up to date with {}",
+            "{} and {} are up to date with {}",
             generate::OUTPUT_PATH,
+            generate::EMULATOR_SPEC_PATH,
             spec::SPEC_PATH
         );
         return Ok(ExitCode::SUCCESS);
@@ -88,18 +96,38 @@ fn regen(root: &std::path::Path, check: bool) -> Result<ExitCode> {
         changes
     };
     if check {
-        eprintln!(
-            "{} is stale: it does not match what {} generates.\nWhat regenerating would change:\n{changes}run `cargo xtask regen` and commit the result.",
-            generate::OUTPUT_PATH,
-            spec::SPEC_PATH
-        );
+        if copy_stale {
+            eprintln!(
+                "{} is not a copy of {}.",
+                generate::EMULATOR_SPEC_PATH,
+                spec::SPEC_PATH
+            );
+        }
+        if current != fresh {
+            eprintln!(
+                "{} is stale: it does not match what {} generates.\nWhat regenerating would change:\n{changes}",
+                generate::OUTPUT_PATH,
+                spec::SPEC_PATH
+            );
+        }
+        eprintln!("run `cargo xtask regen` and commit the result.");
         return Ok(ExitCode::FAILURE);
     }
-    std::fs::write(&out, fresh).with_context(|| format!("writing {}", out.display()))?;
-    println!(
-        "wrote {}\nWhat changed for users:\n{changes}",
-        generate::OUTPUT_PATH
-    );
+    if copy_stale {
+        if let Some(dir) = copy.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        std::fs::write(&copy, &spec.bytes)
+            .with_context(|| format!("writing {}", copy.display()))?;
+        println!("wrote {}", generate::EMULATOR_SPEC_PATH);
+    }
+    if current != fresh {
+        std::fs::write(&out, fresh).with_context(|| format!("writing {}", out.display()))?;
+        println!(
+            "wrote {}\nWhat changed for users:\n{changes}",
+            generate::OUTPUT_PATH
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

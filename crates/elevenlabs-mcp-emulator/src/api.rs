@@ -7,6 +7,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+use elevenlabs_mcp_raw::operations::Operation;
+
 use crate::spec;
 use crate::store::Workspace;
 
@@ -167,24 +169,23 @@ fn now_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// Runs one operation.
+/// Runs one operation. The `match` covers the generated table, so an operation added to
+/// the spec does not compile here until it is emulated.
 pub fn run(
     ws: &mut Workspace,
     tools: &ToolFixtures,
-    operation: &spec::Operation,
+    operation: &spec::OperationSpec,
     params: &Map<String, Value>,
     body: Option<Value>,
 ) -> Outcome {
-    let id = params
-        .get("mcp_server_id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let tool = params
-        .get("tool_name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
+    let param = |name: &str| {
+        params
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (id, tool) = (param("mcp_server_id"), param("tool_name"));
     let mut body = body.unwrap_or(Value::Null);
     // Undeclared keys are ignored, as the service ignores them: a PATCH cannot touch a field
     // its schema does not list.
@@ -192,17 +193,17 @@ pub fn run(
         spec::retain_declared(schema, &mut body);
     }
     // The server's config schema, for defaults: the `config` property of the create body.
-    let config_schema = spec::operations()
-        .iter()
-        .find(|o| o.id == "mcp_servers_create")
-        .and_then(|o| o.request.as_ref())
+    let config_schema = spec::operation(Operation::McpServersCreate)
+        .request
+        .as_ref()
         .and_then(|r| spec::property(r, "config"));
+    let config_schema = config_schema.as_ref();
 
-    match operation.id.as_str() {
-        "mcp_servers_list" => ok(json!({"mcp_servers": ws.servers})),
-        "mcp_servers_create" => {
+    match operation.op {
+        Operation::McpServersList => ok(json!({"mcp_servers": ws.servers})),
+        Operation::McpServersCreate => {
             let mut config = body["config"].clone();
-            if let Some(schema) = &config_schema {
+            if let Some(schema) = config_schema {
                 spec::retain_declared(schema, &mut config);
                 spec::apply_defaults(schema, &mut config);
             }
@@ -222,7 +223,7 @@ pub fn run(
             ws.servers.push(server.clone());
             changed(server)
         }
-        "mcp_servers_delete" => {
+        Operation::McpServersDelete => {
             let before = ws.servers.len();
             ws.servers.retain(|s| s["id"] != id.as_str());
             if ws.servers.len() == before {
@@ -230,50 +231,23 @@ pub fn run(
             }
             changed(json!({}))
         }
-        _ => {
-            let Some(server) = ws.find(&id) else {
-                return no_server(&id);
-            };
-            on_server(
-                server,
-                tools,
-                &operation.id,
-                &tool,
-                &body,
-                config_schema.as_ref(),
-            )
-        }
-    }
-}
-
-/// The operations on one existing server.
-fn on_server(
-    server: &mut Value,
-    tools: &ToolFixtures,
-    operation: &str,
-    tool: &str,
-    body: &Value,
-    config_schema: Option<&Value>,
-) -> Outcome {
-    if operation == "mcp_servers_get" {
-        return ok(server.clone());
-    }
-    let Some(config) = server.get_mut("config").and_then(Value::as_object_mut) else {
-        return corrupt();
-    };
-    match operation {
-        "mcp_servers_tools_list" => {
-            return ok(json!({
+        Operation::McpServersGet => on_server(ws, &id, |server, _| Err(ok(server.clone()))),
+        Operation::McpServersToolsList => on_server(ws, &id, |_, config| {
+            Err(ok(json!({
                 "success": true,
                 "error_message": null,
                 "tools": tools.for_url(config.get("url").unwrap_or(&Value::Null))
-            }));
-        }
-        "mcp_servers_update" => merge(config, body, config_schema),
-        "mcp_servers_approval_policy_update" => {
+            })))
+        }),
+        Operation::McpServersUpdate => on_server(ws, &id, |_, config| {
+            merge(config, &body, config_schema);
+            Ok(())
+        }),
+        Operation::McpServersApprovalPolicyUpdate => on_server(ws, &id, |_, config| {
             config.insert("approval_policy".into(), body["approval_policy"].clone());
-        }
-        "mcp_servers_tool_approvals_create" => {
+            Ok(())
+        }),
+        Operation::McpServersToolApprovalsCreate => on_server(ws, &id, |_, config| {
             let name = body["tool_name"].as_str().unwrap_or_default();
             let entry = json!({
                 "tool_name": name,
@@ -288,72 +262,95 @@ fn on_server(
                     body["approval_policy"].clone()
                 },
             });
-            let Some(list) = list_at(config, "tool_approval_hashes") else {
-                return corrupt();
-            };
+            let list = list_at(config, "tool_approval_hashes").ok_or_else(corrupt)?;
             list.retain(|e| e["tool_name"] != name);
             list.push(entry);
-        }
-        "mcp_servers_tool_approvals_delete" => {
-            let Some(list) = list_at(config, "tool_approval_hashes") else {
-                return corrupt();
-            };
+            Ok(())
+        }),
+        Operation::McpServersToolApprovalsDelete => on_server(ws, &id, |_, config| {
+            let list = list_at(config, "tool_approval_hashes").ok_or_else(corrupt)?;
             let before = list.len();
-            list.retain(|e| e["tool_name"] != tool);
+            list.retain(|e| e["tool_name"] != tool.as_str());
             if list.len() == before {
-                return error(
+                return Err(error(
                     404,
                     "tool_approval_not_found",
                     format!("tool '{tool}' is not approved"),
-                );
+                ));
             }
-        }
-        "mcp_servers_tool_configs_create" => {
+            Ok(())
+        }),
+        Operation::McpServersToolConfigsCreate => on_server(ws, &id, |_, config| {
             let name = body["tool_name"].as_str().unwrap_or_default().to_owned();
-            let Some(list) = list_at(config, "tool_config_overrides") else {
-                return corrupt();
-            };
+            let list = list_at(config, "tool_config_overrides").ok_or_else(corrupt)?;
             if list.iter().any(|o| o["tool_name"] == name.as_str()) {
-                return error(
+                return Err(error(
                     409,
                     "tool_config_exists",
                     format!("tool '{name}' already has a configuration override"),
-                );
+                ));
             }
             let mut entry = body.clone();
             if let Some(o) = entry.as_object_mut() {
                 o.retain(|_, v| !v.is_null());
             }
             list.push(entry);
+            Ok(())
+        }),
+        Operation::McpServersToolConfigsGet => {
+            on_tool_config(ws, &id, &tool, |list, at| Err(ok(list[at].clone())))
         }
-        "mcp_servers_tool_configs_get"
-        | "mcp_servers_tool_configs_update"
-        | "mcp_servers_tool_configs_delete" => {
-            let Some(list) = list_at(config, "tool_config_overrides") else {
-                return corrupt();
-            };
-            let Some(at) = list.iter().position(|o| o["tool_name"] == tool) else {
-                return error(
-                    404,
-                    "tool_config_not_found",
-                    format!("tool '{tool}' has no configuration override"),
-                );
-            };
-            match operation {
-                "mcp_servers_tool_configs_get" => return ok(list[at].clone()),
-                "mcp_servers_tool_configs_update" => {
-                    if let Some(entry) = list[at].as_object_mut() {
-                        merge(entry, body, None);
-                    }
-                }
-                _ => {
-                    list.remove(at);
-                }
+        Operation::McpServersToolConfigsUpdate => on_tool_config(ws, &id, &tool, |list, at| {
+            if let Some(entry) = list[at].as_object_mut() {
+                merge(entry, &body, None);
             }
-        }
-        other => return error(501, "not_implemented", format!("{other} is not emulated")),
+            Ok(())
+        }),
+        Operation::McpServersToolConfigsDelete => on_tool_config(ws, &id, &tool, |list, at| {
+            list.remove(at);
+            Ok(())
+        }),
     }
-    changed(server.clone())
+}
+
+/// Runs `change` on one existing server and its config. `Ok` means the server changed and
+/// is the answer; `Err` carries another answer (a read, or a refusal) and changes nothing.
+fn on_server(
+    ws: &mut Workspace,
+    id: &str,
+    change: impl FnOnce(&Value, &mut Map<String, Value>) -> Result<(), Outcome>,
+) -> Outcome {
+    let Some(server) = ws.find(id) else {
+        return no_server(id);
+    };
+    let snapshot = server.clone();
+    let Some(config) = server.get_mut("config").and_then(Value::as_object_mut) else {
+        return corrupt();
+    };
+    match change(&snapshot, config) {
+        Ok(()) => changed(server.clone()),
+        Err(answer) => answer,
+    }
+}
+
+/// Runs `change` on the override of `tool` of one server: 404 when there is none.
+fn on_tool_config(
+    ws: &mut Workspace,
+    id: &str,
+    tool: &str,
+    change: impl FnOnce(&mut Vec<Value>, usize) -> Result<(), Outcome>,
+) -> Outcome {
+    on_server(ws, id, |_, config| {
+        let list = list_at(config, "tool_config_overrides").ok_or_else(corrupt)?;
+        let Some(at) = list.iter().position(|o| o["tool_name"] == tool) else {
+            return Err(error(
+                404,
+                "tool_config_not_found",
+                format!("tool '{tool}' has no configuration override"),
+            ));
+        };
+        change(list, at)
+    })
 }
 
 /// The array at `config[key]`, created when absent or not an array.

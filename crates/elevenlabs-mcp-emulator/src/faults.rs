@@ -7,6 +7,8 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use elevenlabs_mcp_raw::operations::Operation;
+
 /// One kind of misbehaviour.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
@@ -28,7 +30,7 @@ pub enum Fault {
 /// A fault, where it applies, and how many more times.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FaultRule {
-    operation: Option<String>,
+    operation: Option<Operation>,
     fault: Fault,
     remaining: Option<u32>,
 }
@@ -43,10 +45,12 @@ impl FaultRule {
         }
     }
 
-    /// `fault` on one operation, by the spec's operationId (such as `mcp_servers_create`).
-    pub fn on(operation: impl Into<String>, fault: Fault) -> Self {
+    /// `fault` on one operation of the generated table (such as
+    /// `Operation::McpServersCreate`); from text, `"mcp_servers_create".parse()` gives the
+    /// operation or an error listing the valid names.
+    pub fn on(operation: Operation, fault: Fault) -> Self {
         Self {
-            operation: Some(operation.into()),
+            operation: Some(operation),
             fault,
             remaining: None,
         }
@@ -77,12 +81,11 @@ impl Faults {
     }
 
     /// The faults for one request to `operation`, counting it against limited rules.
-    pub(crate) fn take(&self, operation: &str) -> Vec<Fault> {
+    pub(crate) fn take(&self, operation: Operation) -> Vec<Fault> {
         let mut rules = self.lock();
         let mut out = Vec::new();
         for rule in rules.iter_mut() {
-            if rule.operation.as_deref().is_none_or(|o| o == operation)
-                && rule.remaining.is_none_or(|n| n > 0)
+            if rule.operation.is_none_or(|o| o == operation) && rule.remaining.is_none_or(|n| n > 0)
             {
                 out.push(rule.fault.clone());
                 if let Some(n) = &mut rule.remaining {
@@ -121,11 +124,14 @@ impl std::error::Error for ParseFaultError {}
 /// `[OPERATION=]KIND[:ARG][*TIMES]`, as the binary's `--fault` takes it: `latency:250`,
 /// `rate-limit:2*1`, `mcp_servers_create=store-then-fail:502`, `drop*3`.
 ///
+/// An operation name that is not in the spec is an error, never a rule that never fires.
+///
 /// ```
-/// use elevenlabs_mcp_emulator::{Fault, FaultRule};
+/// use elevenlabs_mcp_emulator::{Fault, FaultRule, Operation};
 ///
 /// let rule: FaultRule = "mcp_servers_create=store-then-fail:502*1".parse()?;
-/// assert_eq!(rule, FaultRule::on("mcp_servers_create", Fault::StoreThenFail(502)).times(1));
+/// assert_eq!(rule, FaultRule::on(Operation::McpServersCreate, Fault::StoreThenFail(502)).times(1));
+/// assert!("mcp_server_create=drop".parse::<FaultRule>().is_err());
 /// # Ok::<(), elevenlabs_mcp_emulator::ParseFaultError>(())
 /// ```
 impl FromStr for FaultRule {
@@ -134,7 +140,13 @@ impl FromStr for FaultRule {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let bad = |why: &str| ParseFaultError(format!("`{text}`: {why}"));
         let (operation, rest) = match text.split_once('=') {
-            Some((op, rest)) if op != "all" => (Some(op.to_owned()), rest),
+            Some((op, rest)) if op != "all" => (
+                Some(
+                    op.parse::<Operation>()
+                        .map_err(|unknown| bad(&unknown.to_string()))?,
+                ),
+                rest,
+            ),
             Some((_, rest)) => (None, rest),
             None => (None, text),
         };
@@ -179,16 +191,16 @@ mod tests {
     #[test]
     fn rules_apply_where_and_as_often_as_asked() {
         let faults = Faults::default();
-        faults.add(FaultRule::on("mcp_servers_get", Fault::ServerError(503)).times(2));
+        faults.add(FaultRule::on(Operation::McpServersGet, Fault::ServerError(503)).times(2));
         faults.add(FaultRule::all(Fault::Latency(Duration::from_millis(5))));
         assert_eq!(
-            faults.take("mcp_servers_list"),
+            faults.take(Operation::McpServersList),
             vec![Fault::Latency(Duration::from_millis(5))]
         );
-        assert_eq!(faults.take("mcp_servers_get").len(), 2);
-        assert_eq!(faults.take("mcp_servers_get").len(), 2);
+        assert_eq!(faults.take(Operation::McpServersGet).len(), 2);
+        assert_eq!(faults.take(Operation::McpServersGet).len(), 2);
         assert_eq!(
-            faults.take("mcp_servers_get").len(),
+            faults.take(Operation::McpServersGet).len(),
             1,
             "the limited rule is spent"
         );
@@ -207,13 +219,19 @@ mod tests {
         assert_eq!(
             "mcp_servers_list=rate-limit:2".parse::<FaultRule>(),
             Ok(FaultRule::on(
-                "mcp_servers_list",
+                Operation::McpServersList,
                 Fault::RateLimit {
                     retry_after: Duration::from_secs(2)
                 }
             ))
         );
-        for bad in ["explode", "latency:soon", "server-error:200", "drop*x"] {
+        for bad in [
+            "explode",
+            "latency:soon",
+            "server-error:200",
+            "drop*x",
+            "mcp_servers_lst=drop",
+        ] {
             let err = bad.parse::<FaultRule>().expect_err(bad).to_string();
             assert!(err.contains(bad), "{err}");
         }

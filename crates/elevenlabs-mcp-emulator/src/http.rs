@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use bytes::Bytes;
+use elevenlabs_mcp_raw::operations::Operation;
 use serde_json::{Value, json};
 
 use crate::api::{self, Outcome, ToolFixtures};
@@ -19,8 +20,8 @@ use crate::store::Workspace;
 /// One request and the answer it got, for conformance checks.
 #[derive(Debug, Clone)]
 pub struct Exchange {
-    /// The operationId, or `None` when no route matched.
-    pub operation: Option<String>,
+    /// The operation, or `None` when no route matched.
+    pub operation: Option<Operation>,
     /// The method.
     pub method: String,
     /// The path as received.
@@ -124,7 +125,11 @@ pub(crate) async fn handle(
     json_response(outcome.status, &outcome.body, &request_id, &extra)
 }
 
-type Answer = (Option<String>, Option<Outcome>, Vec<(&'static str, String)>);
+type Answer = (
+    Option<Operation>,
+    Option<Outcome>,
+    Vec<(&'static str, String)>,
+);
 
 async fn answer(
     shared: &Shared,
@@ -141,13 +146,17 @@ async fn answer(
     let Some((ops, params)) = spec::route(path) else {
         return (None, Some(detail(404, "Not Found")), Vec::new());
     };
-    let allowed: Vec<&str> = ops.iter().map(|o| o.method.as_str()).collect();
-    let Some(op) = ops.iter().copied().find(|o| o.method == method.as_str()) else {
+    let allowed: Vec<&str> = ops.iter().map(|o| o.op.method()).collect();
+    let Some(op) = ops
+        .iter()
+        .copied()
+        .find(|o| o.op.method() == method.as_str())
+    else {
         // RFC 9110: a 405 lists the methods the resource does support.
         let allow = vec![("allow", allowed.join(", "))];
         return (None, Some(detail(405, "Method Not Allowed")), allow);
     };
-    let id = Some(op.id.clone());
+    let id = Some(op.op);
     let key = headers
         .get("xi-api-key")
         .and_then(|v| v.to_str().ok())
@@ -166,7 +175,7 @@ async fn answer(
     }
 
     let mut store_then_fail = None;
-    for fault in shared.faults.take(&op.id) {
+    for fault in shared.faults.take(op.op) {
         match fault {
             Fault::Latency(d) => tokio::time::sleep(d).await,
             Fault::RateLimit { retry_after } => {

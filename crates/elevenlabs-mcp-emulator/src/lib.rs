@@ -2,8 +2,10 @@
 //! HTTP on loopback, for trying the SDK without an account and for testing your own code
 //! against something that behaves like the service.
 //!
-//! - Routes, request validation (422 in FastAPI's shape, with `loc` paths) and the defaults
-//!   a new server gets all come from the project's OpenAPI spec, embedded at build time.
+//! - Routes come from the operation table generated from the project's OpenAPI spec (the
+//!   same table the client builds its requests from); request validation (422 in FastAPI's
+//!   shape, with `loc` paths) and the defaults a new server gets come from the spec itself,
+//!   embedded at build time.
 //! - Any non-empty `xi-api-key` is accepted; a request without one gets 401.
 //! - Ids (`mcp_emu_000001`, …) and `metadata.created_at` are generated; `PATCH` bodies follow
 //!   the tri-state rule (absent keeps, `null` clears to the default, a value sets).
@@ -19,10 +21,10 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
-//! use elevenlabs_mcp_emulator::{Emulator, Fault, FaultRule};
+//! use elevenlabs_mcp_emulator::{Emulator, Fault, FaultRule, Operation};
 //!
 //! let emulator = Emulator::builder()
-//!     .fault(FaultRule::on("mcp_servers_create", Fault::StoreThenFail(502)).times(1))
+//!     .fault(FaultRule::on(Operation::McpServersCreate, Fault::StoreThenFail(502)).times(1))
 //!     .start()
 //!     .await?;
 //! println!("API at {}", emulator.base_url()); // http://127.0.0.1:PORT
@@ -48,6 +50,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use api::{ToolFixtures, tool_hash};
+/// The operations of the API, as the generated table names them.
+pub use elevenlabs_mcp_raw::operations::Operation;
 pub use faults::{Fault, FaultRule, Faults, ParseFaultError};
 pub use http::Exchange;
 pub use spec::{SPEC_YAML, response_schema, validate};

@@ -1,13 +1,18 @@
-//! The project's OpenAPI spec, embedded, and what the emulator takes from it: the routes
-//! and their operationIds, the request and response schemas, the defaults the service fills
-//! in, and validation with FastAPI-shaped errors. Nothing here names a field of the API.
+//! The project's OpenAPI spec, embedded, and what the emulator takes from it: the request
+//! and response schemas of each operation of the generated table, the defaults the service
+//! fills in, and validation with FastAPI-shaped errors. Nothing here names a field of the
+//! API.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
+use elevenlabs_mcp_raw::operations::Operation;
 use serde_json::{Map, Value, json};
 
-/// The spec, as the workspace has it.
-pub const SPEC_YAML: &str = include_str!("../../../openapi/elevenlabs-mcp.yaml");
+/// The spec: the crate's own copy of the workspace's `openapi/elevenlabs-mcp.yaml`, written
+/// by `cargo xtask regen` (and checked by `regen --check`), so the published crate carries
+/// it.
+pub const SPEC_YAML: &str = include_str!("../spec/elevenlabs-mcp.yaml");
 
 /// The parsed spec, once per process.
 pub fn spec() -> &'static Value {
@@ -19,51 +24,49 @@ pub fn spec() -> &'static Value {
     })
 }
 
-/// One operation of the spec.
+/// One operation: its entry in the generated table, with the schemas the spec gives it.
 #[derive(Debug, Clone)]
-pub struct Operation {
-    /// The spec's operationId, such as `mcp_servers_create`.
-    pub id: String,
-    /// Upper-case HTTP method.
-    pub method: String,
-    /// The path template, such as `/v1/convai/mcp-servers/{mcp_server_id}`.
-    pub template: String,
+pub struct OperationSpec {
+    /// The operation.
+    pub op: Operation,
     /// The JSON schema of the request body, if the operation takes one.
     pub request: Option<Value>,
     /// The `responses` object, by status.
     pub responses: Value,
 }
 
-/// Every operation, in the spec's order.
-pub fn operations() -> &'static [Operation] {
-    static OPS: OnceLock<Vec<Operation>> = OnceLock::new();
+/// Every operation of the table, in its order, with its schemas from the embedded spec.
+pub fn operations() -> &'static [OperationSpec] {
+    static OPS: OnceLock<Vec<OperationSpec>> = OnceLock::new();
     OPS.get_or_init(|| {
-        let mut ops = Vec::new();
-        let paths = spec()["paths"].as_object().cloned().unwrap_or_default();
-        for (template, item) in paths {
-            for (method, op) in item.as_object().into_iter().flatten() {
-                let Some(id) = op["operationId"].as_str() else {
-                    continue;
-                };
-                let request = op
-                    .pointer("/requestBody/content/application~1json/schema")
-                    .cloned();
-                ops.push(Operation {
-                    id: id.to_owned(),
-                    method: method.to_ascii_uppercase(),
-                    template: template.clone(),
-                    request,
-                    responses: op["responses"].clone(),
-                });
-            }
-        }
-        ops
+        Operation::ALL
+            .into_iter()
+            .map(|op| {
+                let method = op.method().to_ascii_lowercase();
+                let item = &spec()["paths"][op.path_template()][method.as_str()];
+                OperationSpec {
+                    op,
+                    request: item
+                        .pointer("/requestBody/content/application~1json/schema")
+                        .cloned(),
+                    responses: item["responses"].clone(),
+                }
+            })
+            .collect()
     })
 }
 
+/// The spec of one operation.
+pub fn operation(op: Operation) -> &'static OperationSpec {
+    let all = operations();
+    // `operations()` holds every entry of `Operation::ALL`, in order.
+    let at = Operation::ALL.iter().position(|o| *o == op).unwrap_or(0);
+    &all[at]
+}
+
 /// The response schema of `operation` for `status`, if the spec gives one.
-pub fn response_schema(operation: &str, status: u16) -> Option<Value> {
-    let responses = &operations().iter().find(|o| o.id == operation)?.responses;
+pub fn response_schema(operation: Operation, status: u16) -> Option<Value> {
+    let responses = &self::operation(operation).responses;
     responses
         .get(status.to_string())
         .or_else(|| responses.get("default"))?
@@ -73,12 +76,12 @@ pub fn response_schema(operation: &str, status: u16) -> Option<Value> {
 
 /// Matches a request path against the templates; returns the operations of that path
 /// (one per method) and the decoded path parameters.
-pub fn route(path: &str) -> Option<(Vec<&'static Operation>, Map<String, Value>)> {
+pub fn route(path: &str) -> Option<(Vec<&'static OperationSpec>, Map<String, Value>)> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let mut found = Vec::new();
     let mut params = Map::new();
     for op in operations() {
-        let template: Vec<&str> = op.template.split('/').collect();
+        let template: Vec<&str> = op.op.path_template().split('/').collect();
         if template.len() != segments.len() {
             continue;
         }
@@ -206,6 +209,26 @@ fn check(schema: &Value, value: &Value, loc: &mut Vec<Value>, out: &mut Vec<Valu
                     value,
                 ));
             };
+            if let Some(max) = schema["maxLength"].as_u64()
+                && (s.chars().count() as u64) > max
+            {
+                out.push(issue(
+                    loc,
+                    "string_too_long",
+                    format!("String should have at most {max} characters"),
+                    value,
+                ));
+            }
+            if let Some(pattern) = schema["pattern"].as_str()
+                && !matches_pattern(pattern, s)
+            {
+                out.push(issue(
+                    loc,
+                    "string_pattern_mismatch",
+                    format!("String should match pattern '{pattern}'"),
+                    value,
+                ));
+            }
             if let Some(min) = schema["minLength"].as_u64()
                 && (s.chars().count() as u64) < min
             {
@@ -331,6 +354,22 @@ fn bounds(schema: &Value, n: f64, loc: &[Value], value: &Value, out: &mut Vec<Va
     }
 }
 
+/// Whether `text` matches the spec's `pattern` (anywhere, as in ECMA-262, unless anchored).
+/// The same engine as the client's checks, so both judge a value alike. A pattern that does
+/// not compile refuses nothing.
+fn matches_pattern(pattern: &str, text: &str) -> bool {
+    static COMPILED: OnceLock<Mutex<HashMap<String, Option<regex_lite::Regex>>>> = OnceLock::new();
+    let mut cache = COMPILED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    cache
+        .entry(pattern.to_owned())
+        .or_insert_with(|| regex_lite::Regex::new(pattern).ok())
+        .as_ref()
+        .is_none_or(|re| re.is_match(text))
+}
+
 fn text(v: &Value) -> String {
     v.as_str().map_or_else(|| v.to_string(), str::to_owned)
 }
@@ -352,12 +391,15 @@ mod tests {
 
     #[test]
     fn validation_reports_fastapi_locations() {
-        let create = operations()
-            .iter()
-            .find(|o| o.id == "mcp_servers_create")
-            .and_then(|o| o.request.clone())
+        let create = operation(Operation::McpServersCreate)
+            .request
+            .clone()
             .expect("create body");
         let body = json!({"config": {"name": 5, "response_timeout_secs": 999, "transport": "x"}});
+        let blank = json!({"config": {"name": " ", "url": "http://x.example"}});
+        let blank_issues = validate(&create, &blank, &mut vec![json!("body")]);
+        assert_eq!(blank_issues.len(), 2, "{blank_issues:?}");
+        assert!(blank_issues.iter().all(|i| i["type"] == "string_pattern_mismatch" || i["type"] == "union_tag_invalid"));
         let issues = validate(&create, &body, &mut vec![json!("body")]);
         let found: Vec<(String, String)> = issues
             .iter()

@@ -1,10 +1,14 @@
 //! Raw bindings for the ElevenLabs Agents Platform **MCP servers API**.
 //!
-//! Everything in [`generated`](self) is produced by `cargo xtask regen` from the
-//! workspace's `openapi/elevenlabs-mcp.yaml` with [progenitor], then passed through the
-//! project's liberal-decoding step. Most users want the `elevenlabs-mcp` crate, which wraps
-//! these bindings in a hand-written API; this crate is for those who need the exact wire
-//! types.
+//! Everything in [`types`] and [`operations`] is produced by `cargo xtask regen` from the
+//! workspace's `openapi/elevenlabs-mcp.yaml` with [progenitor]'s type generator, then
+//! passed through the project's own passes: liberal decoding, request builders, tri-state
+//! [`Patch`] fields for `PATCH` bodies, send-side [`check`]s and the operation table. Most
+//! users want the `elevenlabs-mcp` crate, which sends requests built from these; this crate
+//! is for those who need the exact wire types.
+//!
+//! There is no HTTP client here: the `elevenlabs-mcp` crate's one request pipeline sends
+//! every operation.
 //!
 //! # Decoding is liberal
 //!
@@ -52,3 +56,7 @@ pub use generated::*;
 
 mod buffer;
 mod builders;
+pub mod check;
+mod patch;
+
+pub use patch::Patch;

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use elevenlabs_mcp::{Client, Error, ErrorDetail, ToolConfigOverrideUpdate};
+use elevenlabs_mcp::{Client, Error, ToolConfigOverrideUpdate, location};
 
 #[tokio::main]
 async fn main() {
@@ -36,12 +36,12 @@ async fn main() {
             println!("still rate limited after retries; the service asks for {wait:?}");
         }
         Err(Error::Api(api)) => {
-            if let ErrorDetail::Validation(issues) = &api.detail {
-                for issue in issues {
-                    println!("invalid: {issue}");
-                }
-            } else {
+            let issues = api.validation_errors();
+            if issues.is_empty() {
                 println!("{api} (request id {:?})", api.request_id);
+            }
+            for issue in issues {
+                println!("invalid: {}: {}", location(issue), issue.msg);
             }
         }
         Err(e @ Error::InvalidInput { .. }) => println!("refused before sending: {e}"),

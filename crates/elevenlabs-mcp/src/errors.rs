@@ -9,7 +9,8 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde_json::Value;
+
+use crate::types::{ErrorDetail, HttpValidationError, ValidationError, ValidationLocation};
 
 /// How much of a response body an error keeps, in bytes.
 pub const BODY_EXCERPT_LIMIT: usize = 4096;
@@ -36,8 +37,9 @@ pub enum Error {
     Decode(Box<DecodeError>),
     /// Input refused before any request was made.
     InvalidInput {
-        /// The argument or field at fault, such as `config.url` or `tool_name`.
-        field: &'static str,
+        /// The argument or field at fault, such as `mcp_server_id`, `config.url` or
+        /// `config.tool_config_overrides[0].tool_name` (a JSON path into the body).
+        field: String,
         /// What is wrong with it.
         reason: String,
     },
@@ -46,9 +48,9 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn invalid_input(field: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn invalid_input(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self::InvalidInput {
-            field,
+            field: field.into(),
             reason: reason.into(),
         }
     }
@@ -121,6 +123,16 @@ impl fmt::Display for Error {
     }
 }
 
+/// A request body that the spec's rules refuse (checked before sending).
+impl From<elevenlabs_mcp_raw::check::Invalid> for Error {
+    fn from(invalid: elevenlabs_mcp_raw::check::Invalid) -> Self {
+        Self::InvalidInput {
+            field: invalid.field,
+            reason: invalid.reason,
+        }
+    }
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -187,52 +199,16 @@ fn locate<T: serde::de::DeserializeOwned>(body: &[u8], first: serde_json::Error)
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The parsed `detail` of the body.
-    pub detail: ErrorDetail,
+    /// The body's `detail`, decoded through the spec's error type: a validation list
+    /// (422), a message, or a status and message. `None` when the body is not JSON or has
+    /// no `detail`.
+    pub detail: Option<ErrorDetail>,
     /// The service's request or trace id, for support tickets.
     pub request_id: Option<String>,
     /// How long the service asked us to wait (`Retry-After` or `retry-after-ms`).
     pub retry_after: Option<Duration>,
     /// The start of the body (at most [`BODY_EXCERPT_LIMIT`] bytes), as text.
     pub body: String,
-}
-
-/// What the service said went wrong.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ErrorDetail {
-    /// FastAPI's validation list (422): one entry per problem.
-    Validation(Vec<ValidationIssue>),
-    /// `{"detail": "text"}`.
-    Message(String),
-    /// `{"detail": {"status": "…", "message": "…"}}`.
-    Status {
-        /// Machine-readable status.
-        status: String,
-        /// Message for people.
-        message: String,
-    },
-    /// A body of another shape, kept as JSON.
-    Other(Value),
-    /// No body, or not JSON.
-    None,
-}
-
-/// One problem of a 422 answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidationIssue {
-    /// Where: `body`, `query` or `path`, then keys and indices.
-    pub loc: Vec<String>,
-    /// What is wrong.
-    pub msg: String,
-    /// Machine-readable kind, such as `missing`.
-    pub kind: String,
-}
-
-impl fmt::Display for ValidationIssue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.loc.join("."), self.msg)
-    }
 }
 
 impl ApiError {
@@ -243,10 +219,9 @@ impl ApiError {
         body: &[u8],
         now: SystemTime,
     ) -> Self {
-        let json: Option<Value> = serde_json::from_slice(body).ok();
-        let detail = json.as_ref().map_or(ErrorDetail::None, |v| {
-            parse_detail(v.get("detail").unwrap_or(v))
-        });
+        let detail = serde_json::from_slice::<HttpValidationError>(body)
+            .ok()
+            .and_then(|e| e.detail);
         Self {
             status,
             detail,
@@ -255,36 +230,47 @@ impl ApiError {
             body: excerpt(body),
         }
     }
+
+    /// The problems of a 422 answer, one per field; empty for other answers.
+    pub fn validation_errors(&self) -> &[ValidationError] {
+        match &self.detail {
+            Some(ErrorDetail::Array(issues)) => issues,
+            _ => &[],
+        }
+    }
+
+    /// The machine-readable status of a `{"detail": {"status", "message"}}` answer, such
+    /// as `tool_config_not_found`.
+    pub fn status_code(&self) -> Option<&str> {
+        match &self.detail {
+            Some(ErrorDetail::ErrorStatus(s)) => s.status.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// What the service said, for people: the message of a `{"detail": "…"}` or
+    /// `{"detail": {"message": "…"}}` answer.
+    pub fn message(&self) -> Option<&str> {
+        match &self.detail {
+            Some(ErrorDetail::String(m)) => Some(m),
+            Some(ErrorDetail::ErrorStatus(s)) => s.message.as_deref(),
+            _ => None,
+        }
+    }
 }
 
-fn parse_detail(detail: &Value) -> ErrorDetail {
-    let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-    match detail {
-        Value::String(s) => ErrorDetail::Message(s.clone()),
-        Value::Array(items) if items.iter().all(|i| i.get("msg").is_some()) => {
-            ErrorDetail::Validation(
-                items
-                    .iter()
-                    .map(|i| ValidationIssue {
-                        loc: i
-                            .get("loc")
-                            .and_then(Value::as_array)
-                            .map(|l| l.iter().map(text).collect())
-                            .unwrap_or_default(),
-                        msg: i.get("msg").map(text).unwrap_or_default(),
-                        kind: i.get("type").map(text).unwrap_or_default(),
-                    })
-                    .collect(),
-            )
-        }
-        Value::Object(o) if o.contains_key("message") || o.contains_key("status") => {
-            ErrorDetail::Status {
-                status: o.get("status").map(text).unwrap_or_default(),
-                message: o.get("message").map(text).unwrap_or_default(),
-            }
-        }
-        other => ErrorDetail::Other(other.clone()),
-    }
+/// `body.config.url`: a validation problem's location as one dotted path.
+pub fn location(issue: &ValidationError) -> String {
+    let steps: Vec<String> = issue
+        .loc
+        .iter()
+        .map(|step| match step {
+            ValidationLocation::String(s) => s.clone(),
+            ValidationLocation::Integer(i) => i.to_string(),
+            other => serde_json::to_string(other).unwrap_or_default(),
+        })
+        .collect();
+    steps.join(".")
 }
 
 /// The service's request or trace id, from the first of [`REQUEST_ID_HEADERS`] present.
@@ -329,18 +315,24 @@ impl fmt::Display for ApiError {
             write!(f, " (request id {id})")?;
         }
         match &self.detail {
-            ErrorDetail::Validation(issues) => {
+            Some(ErrorDetail::Array(issues)) => {
                 f.write_str(":")?;
                 for issue in issues {
-                    write!(f, "\n  {issue}")?;
+                    write!(f, "\n  {}: {}", location(issue), issue.msg)?;
                 }
                 Ok(())
             }
-            ErrorDetail::Message(m) => write!(f, ": {m}"),
-            ErrorDetail::Status { status, message } => write!(f, ": {message} ({status})"),
-            ErrorDetail::Other(v) => write!(f, ": {v}"),
-            ErrorDetail::None if self.body.is_empty() => Ok(()),
-            ErrorDetail::None => write!(f, ": {}", self.body),
+            Some(ErrorDetail::String(m)) => write!(f, ": {m}"),
+            Some(ErrorDetail::ErrorStatus(s)) => {
+                let message = s.message.as_deref().unwrap_or("");
+                match &s.status {
+                    Some(status) => write!(f, ": {message} ({status})"),
+                    None => write!(f, ": {message}"),
+                }
+            }
+            Some(other) => write!(f, ": {}", serde_json::to_string(other).unwrap_or_default()),
+            None if self.body.is_empty() => Ok(()),
+            None => write!(f, ": {}", self.body),
         }
     }
 }
@@ -381,28 +373,23 @@ mod tests {
 
     #[test]
     fn every_detail_shape_is_parsed() {
-        assert_eq!(
-            api(404, &[], r#"{"detail":"MCP server not found"}"#).detail,
-            ErrorDetail::Message("MCP server not found".into())
+        let text = api(404, &[], r#"{"detail":"MCP server not found"}"#);
+        assert_eq!(text.message(), Some("MCP server not found"));
+        let status = api(
+            409,
+            &[],
+            r#"{"detail":{"status":"exists","message":"already there"}}"#,
         );
-        assert_eq!(
-            api(
-                409,
-                &[],
-                r#"{"detail":{"status":"exists","message":"already there"}}"#
-            )
-            .detail,
-            ErrorDetail::Status {
-                status: "exists".into(),
-                message: "already there".into()
-            }
+        assert_eq!(status.status_code(), Some("exists"));
+        assert_eq!(status.message(), Some("already there"));
+        assert!(status.to_string().ends_with(": already there (exists)"));
+        let other = api(500, &[], r#"{"detail":42}"#);
+        assert!(
+            matches!(&other.detail, Some(ErrorDetail::Unknown(v)) if *v == serde_json::json!(42))
         );
-        assert_eq!(
-            api(500, &[], r#"{"detail":42}"#).detail,
-            ErrorDetail::Other(serde_json::json!(42))
-        );
+        assert!(other.to_string().ends_with(": 42"), "{other}");
         let html = api(502, &[], "<html>bad gateway</html>");
-        assert_eq!(html.detail, ErrorDetail::None);
+        assert!(html.detail.is_none());
         assert!(html.to_string().contains("<html>bad gateway</html>"));
     }
 

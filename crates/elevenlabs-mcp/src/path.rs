@@ -6,6 +6,7 @@
 //! characters), and the values that stay special after encoding — empty, `.` and `..` — are
 //! refused before any request is made.
 
+use elevenlabs_mcp_raw::operations::Operation;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::Error;
@@ -25,7 +26,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// # Errors
 ///
 /// [`Error::InvalidInput`] when `value` is empty, `.` or `..`.
-pub(crate) fn segment(field: &'static str, value: &str) -> Result<String, Error> {
+pub(crate) fn segment(field: &str, value: &str) -> Result<String, Error> {
     let problem = match value {
         "" => Some("must not be empty"),
         "." | ".." => Some("must not be `.` or `..`, which would address a different route"),
@@ -37,9 +38,51 @@ pub(crate) fn segment(field: &'static str, value: &str) -> Result<String, Error>
     Ok(utf8_percent_encode(value, SEGMENT).to_string())
 }
 
+/// The path of `operation` with its path parameters filled in from `args`, in the order
+/// the operation table lists them, each checked and encoded by [`segment`].
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] naming the parameter whose value is refused, or when `args` do
+/// not match the operation's parameters (a bug in the caller, reported rather than
+/// panicking).
+pub(crate) fn expand(operation: Operation, args: &[&str]) -> Result<String, Error> {
+    let names = operation.path_params();
+    if names.len() != args.len() {
+        return Err(Error::invalid_input(
+            "path",
+            format!(
+                "{operation} takes {} path parameter(s), {} given",
+                names.len(),
+                args.len()
+            ),
+        ));
+    }
+    let mut path = operation.path_template().to_owned();
+    for (name, value) in names.iter().zip(args) {
+        let encoded = segment(name, value)?;
+        path = path.replacen(&format!("{{{name}}}"), &encoded, 1);
+    }
+    Ok(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expands_every_operation_from_the_table() {
+        for op in Operation::ALL {
+            let args: Vec<&str> = op.path_params().iter().map(|_| "a b").collect();
+            let path = expand(op, &args).expect("expands");
+            assert!(!path.contains('{'), "{op}: {path}");
+            assert_eq!(path.matches("a%20b").count(), args.len(), "{op}: {path}");
+        }
+        let wrong = expand(Operation::McpServersGet, &[]).expect_err("missing id");
+        assert!(wrong.is_invalid_input());
+        let dots = expand(Operation::McpServersToolConfigsGet, &["s", ".."]).expect_err("..");
+        assert!(dots.to_string().contains("tool_name"), "{dots}");
+    }
 
     #[test]
     fn refuses_values_that_change_the_route() {

@@ -127,6 +127,12 @@ impl<T: Send + 'static> Pending<T, WithEnvironment> {
             if environment.trim().is_empty() {
                 return Err(Error::invalid_input("environment", "must not be empty"));
             }
+            if !call.operation.query_params().contains(&"environment") {
+                return Err(Error::invalid_input(
+                    "environment",
+                    format!("{} takes no `environment` parameter", call.operation),
+                ));
+            }
             call.query.retain(|(name, _)| *name != "environment");
             call.query.push(("environment", environment));
             Ok(call)

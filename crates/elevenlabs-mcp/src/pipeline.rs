@@ -16,8 +16,8 @@ use crate::retry::{Failure, is_idempotent, next_wait};
 /// encoded.
 #[derive(Debug, Clone)]
 pub(crate) struct Call {
-    /// The spec's operationId, for tracing.
-    pub operation: &'static str,
+    /// The operation, from the generated table; its operationId names it in tracing.
+    pub operation: elevenlabs_mcp_raw::operations::Operation,
     pub method: Method,
     /// The path below the base URL, every segment percent-encoded.
     pub path: String,
@@ -95,7 +95,7 @@ impl Inner {
     ) -> Result<RawResponse, Error> {
         let span = tracing::info_span!(
             "elevenlabs_mcp.call",
-            operation = call.operation,
+            operation = call.operation.id(),
             method = %call.method,
             path = %call.path,
             status = tracing::field::Empty,

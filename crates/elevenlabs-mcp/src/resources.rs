@@ -6,62 +6,72 @@
 //! shared pipeline sends it when the returned [`Pending`] is awaited.
 
 use bytes::Bytes;
+use elevenlabs_mcp_raw::check::{Check, FieldPath};
+use elevenlabs_mcp_raw::operations::Endpoint;
+use elevenlabs_mcp_raw::operations::endpoints::{
+    McpServersApprovalPolicyUpdate, McpServersCreate, McpServersDelete, McpServersGet,
+    McpServersList, McpServersToolApprovalsCreate, McpServersToolApprovalsDelete,
+    McpServersToolConfigsCreate, McpServersToolConfigsDelete, McpServersToolConfigsGet,
+    McpServersToolConfigsUpdate, McpServersToolsList, McpServersUpdate,
+};
 use reqwest::Method;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::client::Client;
 use crate::errors::{Error, decode};
-use crate::path::segment;
+use crate::path::expand;
 use crate::pending::{Pending, WithEnvironment};
 use crate::pipeline::Call;
 use crate::types::{
     ApprovalPolicy, ApprovalPolicyUpdate, McpServer, McpServerConfig, McpServerCreateRequest,
-    McpServerList, ToolApproval, ToolConfigOverride, ToolConfigOverrideCreate, ToolList,
+    McpServerList, McpServerUpdate, ToolApproval, ToolConfigOverride, ToolConfigOverrideCreate,
+    ToolConfigOverrideUpdate, ToolList,
 };
-use crate::update::{McpServerUpdate, ToolConfigOverrideUpdate};
-use crate::validate;
 
-/// The collection every path starts from.
-const MCP_SERVERS: &str = "/v1/convai/mcp-servers";
-
-/// A call's body as JSON bytes. Serialising our own request types cannot fail (string
-/// keys, no non-finite floats), but the error is kept rather than unwrapped.
-fn json(body: &impl Serialize) -> Result<Bytes, Error> {
-    serde_json::to_vec(body)
-        .map(Bytes::from)
-        .map_err(|e| Error::invalid_input("body", e.to_string()))
-}
-
-fn call(operation: &'static str, method: Method, path: String, body: Option<Bytes>) -> Call {
-    Call {
+/// Describes one call of `E`: the path from the operation table with `args` checked and
+/// encoded, and the body checked against the spec's rules, then serialised.
+fn describe<E: Endpoint>(args: &[&str], body: Option<&E::Body>) -> Result<Call, Error>
+where
+    E::Body: Check,
+{
+    let operation = E::OPERATION;
+    let path = expand(operation, args)?;
+    let body = match body {
+        Some(body) => {
+            body.check(&mut FieldPath::root())?;
+            // Serialising our own request types cannot fail (string keys, no non-finite
+            // floats), but the error is kept rather than unwrapped.
+            let bytes = serde_json::to_vec(body)
+                .map_err(|e| Error::invalid_input("body", e.to_string()))?;
+            Some(Bytes::from(bytes))
+        }
+        None => None,
+    };
+    let method = Method::from_bytes(operation.method().as_bytes())
+        .map_err(|e| Error::invalid_input("method", e.to_string()))?;
+    Ok(Call {
         operation,
         method,
         path,
         query: Vec::new(),
         body,
-    }
+    })
 }
 
-fn typed<T: DeserializeOwned + Send + 'static, M>(
+/// A call of `E` that resolves to its response type.
+fn typed<E: Endpoint, M>(
     client: &Client,
-    call: Result<Call, Error>,
-) -> Pending<T, M> {
-    Pending::new(client, call, decode::<T>)
-}
-
-/// The path of one server, its id checked and encoded.
-fn server_path(id: &str) -> Result<String, Error> {
-    Ok(format!("{MCP_SERVERS}/{}", segment("mcp_server_id", id)?))
-}
-
-/// The path of one tool below a server's `collection`.
-fn tool_path(id: &str, collection: &str, tool_name: &str) -> Result<String, Error> {
-    Ok(format!(
-        "{}/{collection}/{}",
-        server_path(id)?,
-        segment("tool_name", tool_name)?
-    ))
+    args: &[&str],
+    body: Option<E::Body>,
+) -> Pending<E::Response, M>
+where
+    E::Body: Check,
+    E::Response: Send + 'static,
+{
+    Pending::new(
+        client,
+        describe::<E>(args, body.as_ref()),
+        decode::<E::Response>,
+    )
 }
 
 /// The workspace's MCP servers: `client.mcp_servers()`.
@@ -80,24 +90,21 @@ impl<'c> McpServers<'c> {
     /// Resolves to the servers themselves; [`list_page`](Self::list_page) keeps the whole
     /// response.
     pub fn list(&self) -> Pending<Vec<McpServer>> {
-        Pending::new(self.client, Ok(self.list_call()), |body| {
+        Pending::new(self.client, describe::<McpServersList>(&[], None), |body| {
             decode::<McpServerList>(body).map(|list| list.mcp_servers)
         })
     }
 
     /// Lists the workspace's MCP servers, keeping the response's envelope.
     pub fn list_page(&self) -> Pending<McpServerList> {
-        typed(self.client, Ok(self.list_call()))
-    }
-
-    fn list_call(&self) -> Call {
-        call("mcp_servers_list", Method::GET, MCP_SERVERS.into(), None)
+        typed::<McpServersList, _>(self.client, &[], None)
     }
 
     /// Registers a remote MCP server (`POST /v1/convai/mcp-servers`).
     ///
-    /// The configuration is checked first: a blank name, a URL that is not `https://`, or a
-    /// `response_timeout_secs` outside 5–300 is refused with [`Error::InvalidInput`]. A
+    /// The configuration is checked first against the spec's rules: a blank name, a URL
+    /// that is not `https://`, or a `response_timeout_secs` outside 5–300 is refused with
+    /// [`Error::InvalidInput`] naming the field (`config.url`). A
     /// create is not retried after a timeout or a 5xx (it may have been stored); see
     /// [`Pending::assume_idempotent`].
     ///
@@ -117,22 +124,12 @@ impl<'c> McpServers<'c> {
     /// # Ok(()) }
     /// ```
     pub fn create(&self, config: McpServerConfig) -> Pending<McpServer> {
-        let built = validate::server_config(&config).and_then(|()| {
-            let body = json(&McpServerCreateRequest { config })?;
-            Ok(call(
-                "mcp_servers_create",
-                Method::POST,
-                MCP_SERVERS.into(),
-                Some(body),
-            ))
-        });
-        typed(self.client, built)
+        typed::<McpServersCreate, _>(self.client, &[], Some(McpServerCreateRequest::new(config)))
     }
 
     /// Fetches one server (`GET /v1/convai/mcp-servers/{mcp_server_id}`).
     pub fn get(&self, id: &str) -> Pending<McpServer> {
-        let built = server_path(id).map(|path| call("mcp_servers_get", Method::GET, path, None));
-        typed(self.client, built)
+        typed::<McpServersGet, _>(self.client, &[id], None)
     }
 
     /// Changes a server's configuration (`PATCH /v1/convai/mcp-servers/{mcp_server_id}`):
@@ -149,23 +146,17 @@ impl<'c> McpServers<'c> {
     /// # Ok(()) }
     /// ```
     pub fn update(&self, id: &str, update: McpServerUpdate) -> Pending<McpServer> {
-        let built = validate::server_update(&update).and_then(|()| {
-            Ok(call(
-                "mcp_servers_update",
-                Method::PATCH,
-                server_path(id)?,
-                Some(json(&update)?),
-            ))
-        });
-        typed(self.client, built)
+        typed::<McpServersUpdate, _>(self.client, &[id], Some(update))
     }
 
     /// Deletes a server (`DELETE /v1/convai/mcp-servers/{mcp_server_id}`).
     pub fn delete(&self, id: &str) -> Pending<()> {
-        let built =
-            server_path(id).map(|path| call("mcp_servers_delete", Method::DELETE, path, None));
         // The service answers with a body of no fixed shape; success is what matters.
-        Pending::new(self.client, built, |_| Ok(()))
+        Pending::new(
+            self.client,
+            describe::<McpServersDelete>(&[id], None),
+            |_| Ok(()),
+        )
     }
 
     /// The tools a server exposes.
@@ -222,15 +213,7 @@ impl Tools<'_> {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> Pending<ToolList, WithEnvironment> {
-        let built = server_path(&self.id).map(|p| {
-            call(
-                "mcp_servers_tools_list",
-                Method::GET,
-                format!("{p}/tools"),
-                None,
-            )
-        });
-        typed(self.client, built)
+        typed::<McpServersToolsList, _>(self.client, &[&self.id], None)
     }
 }
 
@@ -248,17 +231,11 @@ impl ApprovalPolicies<'_> {
         note = "the service deprecates this route: use `mcp_servers().update(id, McpServerUpdate::new().approval_policy(…))`"
     )]
     pub fn update(&self, policy: ApprovalPolicy) -> Pending<McpServer> {
-        let built = server_path(&self.id).and_then(|p| {
-            Ok(call(
-                "mcp_servers_approval_policy_update",
-                Method::PATCH,
-                format!("{p}/approval-policy"),
-                Some(json(&ApprovalPolicyUpdate {
-                    approval_policy: policy,
-                })?),
-            ))
-        });
-        typed(self.client, built)
+        typed::<McpServersApprovalPolicyUpdate, _>(
+            self.client,
+            &[&self.id],
+            Some(ApprovalPolicyUpdate::new(policy)),
+        )
     }
 }
 
@@ -273,30 +250,14 @@ impl ToolApprovals<'_> {
     /// Records an approval for one tool (`POST …/{mcp_server_id}/tool-approvals`);
     /// resolves to the updated server.
     pub fn create(&self, approval: ToolApproval) -> Pending<McpServer> {
-        let built = validate::tool_approval(&approval).and_then(|()| {
-            Ok(call(
-                "mcp_servers_tool_approvals_create",
-                Method::POST,
-                format!("{}/tool-approvals", server_path(&self.id)?),
-                Some(json(&approval)?),
-            ))
-        });
-        typed(self.client, built)
+        typed::<McpServersToolApprovalsCreate, _>(self.client, &[&self.id], Some(approval))
     }
 
     /// Removes the approval of one tool
     /// (`DELETE …/{mcp_server_id}/tool-approvals/{tool_name}`); resolves to the updated
     /// server.
     pub fn delete(&self, tool_name: &str) -> Pending<McpServer> {
-        let built = tool_path(&self.id, "tool-approvals", tool_name).map(|path| {
-            call(
-                "mcp_servers_tool_approvals_delete",
-                Method::DELETE,
-                path,
-                None,
-            )
-        });
-        typed(self.client, built)
+        typed::<McpServersToolApprovalsDelete, _>(self.client, &[&self.id, tool_name], None)
     }
 }
 
@@ -311,24 +272,19 @@ impl ToolConfigs<'_> {
     /// Creates the override of one tool (`POST …/{mcp_server_id}/tool-configs`); resolves
     /// to the updated server. Answers 409 ([`Error::is_conflict`]) when the tool already has
     /// one.
-    pub fn create(&self, config: ToolConfigOverride) -> Pending<McpServer, WithEnvironment> {
-        let built = validate::tool_config(&config).and_then(|()| {
-            Ok(call(
-                "mcp_servers_tool_configs_create",
-                Method::POST,
-                format!("{}/tool-configs", server_path(&self.id)?),
-                Some(json(&ToolConfigOverrideCreate::from(config))?),
-            ))
-        });
-        typed(self.client, built)
+    ///
+    /// Takes the override itself ([`ToolConfigOverride::new`]) or the create body.
+    pub fn create(
+        &self,
+        config: impl Into<ToolConfigOverrideCreate>,
+    ) -> Pending<McpServer, WithEnvironment> {
+        typed::<McpServersToolConfigsCreate, _>(self.client, &[&self.id], Some(config.into()))
     }
 
     /// Fetches the override of one tool (`GET …/{mcp_server_id}/tool-configs/{tool_name}`).
     /// Answers 404 ([`Error::is_not_found`]) when there is none.
     pub fn get(&self, tool_name: &str) -> Pending<ToolConfigOverride> {
-        let built = tool_path(&self.id, "tool-configs", tool_name)
-            .map(|path| call("mcp_servers_tool_configs_get", Method::GET, path, None));
-        typed(self.client, built)
+        typed::<McpServersToolConfigsGet, _>(self.client, &[&self.id, tool_name], None)
     }
 
     /// Changes the override of one tool
@@ -339,29 +295,13 @@ impl ToolConfigs<'_> {
         tool_name: &str,
         update: ToolConfigOverrideUpdate,
     ) -> Pending<McpServer, WithEnvironment> {
-        let built = validate::tool_config_update(&update).and_then(|()| {
-            Ok(call(
-                "mcp_servers_tool_configs_update",
-                Method::PATCH,
-                tool_path(&self.id, "tool-configs", tool_name)?,
-                Some(json(&update)?),
-            ))
-        });
-        typed(self.client, built)
+        typed::<McpServersToolConfigsUpdate, _>(self.client, &[&self.id, tool_name], Some(update))
     }
 
     /// Removes the override of one tool
     /// (`DELETE …/{mcp_server_id}/tool-configs/{tool_name}`); resolves to the updated
     /// server.
     pub fn delete(&self, tool_name: &str) -> Pending<McpServer> {
-        let built = tool_path(&self.id, "tool-configs", tool_name).map(|path| {
-            call(
-                "mcp_servers_tool_configs_delete",
-                Method::DELETE,
-                path,
-                None,
-            )
-        });
-        typed(self.client, built)
+        typed::<McpServersToolConfigsDelete, _>(self.client, &[&self.id, tool_name], None)
     }
 }
