@@ -12,8 +12,25 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-/// Paths compared: the MCP servers part of the API.
-pub const PREFIX: &str = "/v1/convai/mcp-servers";
+/// The paths compared: those of the upstream document under the longest prefix that every
+/// path of ours shares (the MCP servers part of the API).
+fn prefix(ours: &Value) -> String {
+    let paths: Vec<&String> = ours
+        .get("paths")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().collect())
+        .unwrap_or_default();
+    let Some(first) = paths.first() else {
+        return String::new();
+    };
+    let mut prefix: &str = first;
+    for path in &paths[1..] {
+        while !path.starts_with(prefix) {
+            prefix = &prefix[..prefix.len() - 1];
+        }
+    }
+    prefix.to_owned()
+}
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
 
@@ -28,20 +45,21 @@ pub struct SpecDiff {
 
 /// Compares `ours` with `upstream`.
 pub fn diff(ours: &Value, upstream: &Value) -> SpecDiff {
-    let (a, b) = (facts(ours), facts(upstream));
+    let prefix = prefix(ours);
+    let (a, b) = (facts(ours, &prefix), facts(upstream, &prefix));
     SpecDiff {
         missing: b.difference(&a).cloned().collect(),
         extra: a.difference(&b).cloned().collect(),
     }
 }
 
-/// Every fact of one document.
-pub fn facts(doc: &Value) -> BTreeSet<String> {
+/// Every fact of one document, for the paths under `prefix`.
+pub fn facts(doc: &Value, prefix: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return out;
     };
-    for (path, item) in paths.iter().filter(|(p, _)| p.starts_with(PREFIX)) {
+    for (path, item) in paths.iter().filter(|(p, _)| p.starts_with(prefix)) {
         for method in METHODS {
             let Some(op) = item.get(*method) else {
                 continue;
@@ -167,17 +185,18 @@ mod tests {
     fn doc(config: Value) -> Value {
         json!({"paths": {"/v1/convai/mcp-servers": {"post": {
             "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/C"}}}},
-            "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/C"}}}}}}},
-            "/v1/other": {"get": {}}},
+            "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/C"}}}}}}}},
             "components": {"schemas": {"C": config, "Mode": {"type": "string", "enum": ["a", "b"]}}}})
     }
 
     #[test]
     fn reports_missing_fields_and_enum_values_through_unions() {
         let ours = doc(json!({"properties": {"mode": {"$ref": "#/components/schemas/Mode"}}}));
-        let upstream = doc(json!({"properties": {
+        let mut upstream = doc(json!({"properties": {
             "mode": {"anyOf": [{"$ref": "#/components/schemas/Mode"}, {"type": "string", "const": "c"}, {"type": "null"}]},
             "extra": {"type": "string"}}}));
+        // Another part of the API, which our spec does not describe: not compared.
+        upstream["paths"]["/v1/other"] = json!({"get": {}});
         let d = diff(&ours, &upstream);
         assert!(
             d.missing
@@ -196,6 +215,6 @@ mod tests {
     #[test]
     fn recursive_schemas_terminate() {
         let d = doc(json!({"properties": {"child": {"$ref": "#/components/schemas/C"}}}));
-        assert!(facts(&d).contains("POST /v1/convai/mcp-servers request.child"));
+        assert!(facts(&d, "/v1").contains("POST /v1/convai/mcp-servers request.child"));
     }
 }

@@ -26,7 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let http = reqwest::Client::builder().tls_backend_preconfigured(tls).build()?;
     let base = std::env::var("ELEVENLABS_BASE_URL")?;
     let servers: serde_json::Value = http
-        .get(format!("{base}/v1/convai/mcp-servers"))
+        .get(format!("{base}LIST_PATH"))
         .header("xi-api-key", std::env::var("ELEVENLABS_API_KEY")?)
         .send()
         .await?
@@ -69,7 +69,11 @@ pub fn measure(workspace: &Path, root: &Path) -> Result<BuildTimes> {
              rustls = {{ version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }}\n\
              rustls-platform-verifier = \"0.7\"\nserde_json = \"1\"\n{tokio}\n"
         ),
-        REQWEST_ONLY_MAIN,
+        // The route comes from the operation table, like every other in the workspace.
+        &REQWEST_ONLY_MAIN.replace(
+            "LIST_PATH",
+            elevenlabs_mcp::Operation::McpServersList.path_template(),
+        ),
     )?;
     let sdk = write_crate(
         workspace,

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail, ensure};
-use elevenlabs_mcp::Client;
+use elevenlabs_mcp::{Client, Operation};
 
 use crate::bodies::{Bodies, SERVER_ID};
 use crate::measure::{Effort, Pair};
@@ -170,8 +170,13 @@ struct Urls {
 impl Urls {
     fn new(base: &str) -> Self {
         Self {
-            server: format!("{base}/v1/convai/mcp-servers/{SERVER_ID}"),
-            list: format!("{base}/v1/convai/mcp-servers"),
+            server: format!(
+                "{base}{}",
+                Operation::McpServersGet
+                    .path_template()
+                    .replace("{mcp_server_id}", SERVER_ID)
+            ),
+            list: format!("{base}{}", Operation::McpServersList.path_template()),
         }
     }
 }

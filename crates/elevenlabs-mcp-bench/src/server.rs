@@ -13,8 +13,6 @@ use reqwest::StatusCode;
 
 use crate::bodies::Bodies;
 
-const LIST_PATH: &str = "/v1/convai/mcp-servers";
-
 /// The server child process; killed when dropped.
 #[derive(Debug)]
 pub struct Server {
@@ -113,7 +111,8 @@ struct Answers {
 impl Answers {
     fn route(&self, path: &[u8]) -> Bytes {
         let path = path.split(|&b| b == b'?').next().unwrap_or_default();
-        match path.strip_prefix(LIST_PATH.as_bytes()) {
+        let list_path = elevenlabs_mcp::Operation::McpServersList.path_template();
+        match path.strip_prefix(list_path.as_bytes()) {
             Some(b"") => self.list.clone(),
             Some(rest) if rest.len() > 1 && rest[0] == b'/' && !rest[1..].contains(&b'/') => {
                 self.server.clone()
