@@ -55,9 +55,19 @@ pub fn extend(types: &mut Vec<Item>, doc: &serde_json::Value) -> Result<()> {
 
 /// The type inside `Option<…>`, if `ty` is one.
 pub fn option_inner(ty: &Type) -> Option<&Type> {
+    wrapped_in(ty, "Option")
+}
+
+/// The type inside `crate::Patch<…>`, if `ty` is one.
+fn patch_inner(ty: &Type) -> Option<&Type> {
+    wrapped_in(ty, "Patch")
+}
+
+/// The type argument of `wrapper<T>` (by the path's last segment), if `ty` is one.
+fn wrapped_in<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
     let Type::Path(p) = ty else { return None };
     let last = p.path.segments.last()?;
-    if last.ident != "Option" {
+    if last.ident != wrapper {
         return None;
     }
     let PathArguments::AngleBracketed(args) = &last.arguments else {
@@ -213,22 +223,6 @@ fn builder(s: &ItemStruct, objects: &Objects, tri_state: bool) -> Result<Item> {
             #(#methods)*
         }
     })
-}
-
-/// The type inside `crate::Patch<…>`.
-fn patch_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Patch" {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        GenericArgument::Type(inner) => Some(inner),
-        _ => None,
-    }
 }
 
 /// `From<A> for B` where B is a request body and A another struct with exactly the same
