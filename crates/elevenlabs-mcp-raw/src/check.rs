@@ -91,7 +91,7 @@ impl fmt::Display for FieldPath {
 /// use elevenlabs_mcp_raw::types::McpServerConfig;
 ///
 /// let config = McpServerConfig::new("Docs", "https://mcp.example.com").response_timeout_secs(301);
-/// let err = config.check(&mut FieldPath::root()).unwrap_err();
+/// let err = config.check(&mut FieldPath::root()).expect_err("301 is over the maximum");
 /// assert_eq!(err.field, "response_timeout_secs");
 /// ```
 pub trait Check {
@@ -352,7 +352,7 @@ mod tests {
         let at = FieldPath::root();
         assert!(range(&Some(5i64), Some(5.0), Some(300.0), &at).is_ok());
         assert!(range(&None::<i64>, Some(5.0), Some(300.0), &at).is_ok());
-        let err = range(&Patch::Set(301i64), Some(5.0), Some(300.0), &at).unwrap_err();
+        let err = range(&Patch::Set(301i64), Some(5.0), Some(300.0), &at).expect_err("301 > 300");
         assert_eq!(err.reason, "must be between 5 and 300, not 301");
         assert!(length(&String::new(), Some(1), None, &at).is_err());
         assert!(length(&"é".to_owned(), Some(1), Some(1), &at).is_ok());
