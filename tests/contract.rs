@@ -618,3 +618,52 @@ async fn extra_headers_are_sent_but_cannot_replace_the_key() {
         .expect("list");
     mock.assert_async().await;
 }
+
+#[tokio::test]
+async fn default_headers_are_sent_and_a_call_can_replace_them() {
+    use elevenlabs_mcp::reqwest::header::{HeaderName, HeaderValue};
+    use workspace_tests::{Recorder, Reply};
+
+    let server = Recorder::start(vec![Reply::json(200, r#"{"mcp_servers": []}"#)]).await;
+    let client = elevenlabs_mcp::Client::builder()
+        .api_key(TEST_KEY)
+        .base_url(&server.base_url)
+        .default_header(
+            HeaderName::from_static("x-team"),
+            HeaderValue::from_static("docs"),
+        )
+        .default_header(
+            HeaderName::from_static("x-env"),
+            HeaderValue::from_static("ci"),
+        )
+        .build()
+        .expect("client");
+    client.mcp_servers().list().await.expect("list");
+    client
+        .mcp_servers()
+        .list()
+        .header(
+            HeaderName::from_static("x-env"),
+            HeaderValue::from_static("local"),
+        )
+        .await
+        .expect("list");
+    let got = server.received();
+    let header = |i: usize, name: &str| {
+        got[i]
+            .headers
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(header(0, "x-team"), ["docs"]);
+    assert_eq!(header(0, "x-env"), ["ci"]);
+    assert_eq!(header(1, "x-team"), ["docs"]);
+    assert_eq!(
+        header(1, "x-env"),
+        ["local"],
+        "the call's own replaces the default"
+    );
+    assert_eq!(header(1, "xi-api-key"), [TEST_KEY]);
+}

@@ -382,3 +382,153 @@ fn tempfile_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
+
+#[tokio::test]
+async fn deletes_whose_answer_was_lost_succeed_on_the_retry() {
+    let emulator = Emulator::start().await.expect("emulator");
+    let c = client_for(&emulator);
+    let servers = c.mcp_servers();
+    let server = servers.create(config()).await.expect("create");
+    let id = server.id.clone();
+    servers
+        .tool_approvals(&id)
+        .create(ToolApproval::new("search", "Searches"))
+        .await
+        .expect("approve");
+    servers
+        .tool_configs(&id)
+        .create(ToolConfigOverride::new("search"))
+        .await
+        .expect("config");
+
+    // Each delete is applied, then answered 502; the retry is answered 404.
+    for op in [
+        Operation::McpServersToolApprovalsDelete,
+        Operation::McpServersToolConfigsDelete,
+        Operation::McpServersDelete,
+    ] {
+        emulator
+            .faults()
+            .add(FaultRule::on(op, Fault::StoreThenFail(502)).times(1));
+    }
+    let after_approval = servers
+        .tool_approvals(&id)
+        .delete("search")
+        .await
+        .expect("the approval is gone: success");
+    assert!(
+        after_approval
+            .config
+            .tool_approval_hashes
+            .iter()
+            .flatten()
+            .all(|a| a.tool_name != "search")
+    );
+    let after_config = servers
+        .tool_configs(&id)
+        .delete("search")
+        .await
+        .expect("the override is gone: success");
+    assert!(
+        after_config
+            .config
+            .tool_config_overrides
+            .iter()
+            .flatten()
+            .all(|o| o.tool_name != "search")
+    );
+    servers
+        .delete(&id)
+        .await
+        .expect("the server is gone: success");
+    let statuses: Vec<(Operation, u16)> = emulator
+        .exchanges()
+        .into_iter()
+        .filter_map(|x| Some((x.operation?, x.status)))
+        .filter(|(op, _)| op.method() == "DELETE")
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (Operation::McpServersToolApprovalsDelete, 502),
+            (Operation::McpServersToolApprovalsDelete, 404),
+            (Operation::McpServersToolConfigsDelete, 502),
+            (Operation::McpServersToolConfigsDelete, 404),
+            (Operation::McpServersDelete, 502),
+            (Operation::McpServersDelete, 404),
+        ]
+    );
+
+    // A delete whose first attempt answers 404 is still "not found".
+    let missing = servers.delete(&id).await.expect_err("already gone");
+    assert!(missing.is_not_found(), "{missing}");
+    let other = servers.create(config()).await.expect("create");
+    let missing = servers
+        .tool_configs(&other.id)
+        .delete("never-configured")
+        .await
+        .expect_err("no such override");
+    assert!(missing.is_not_found(), "{missing}");
+    assert_conforms(&emulator);
+}
+
+#[tokio::test]
+async fn results_come_with_their_response_and_request_id() {
+    let emulator = Emulator::start().await.expect("emulator");
+    let c = client_for(&emulator);
+    let (server, meta) = c
+        .mcp_servers()
+        .create(config())
+        .with_response()
+        .await
+        .expect("create");
+    assert_eq!(meta.status.as_u16(), 200);
+    let request_id = meta.request_id.expect("the emulator sends request-id");
+    assert!(request_id.starts_with("emu_req_"), "{request_id}");
+    assert!(meta.headers.contains_key("request-id"));
+    assert!(!server.id.is_empty());
+
+    // An error keeps it too; `.raw()` returns a 404 as it arrived.
+    let e = c.mcp_servers().get("nope").await.expect_err("404");
+    assert!(e.api().and_then(|a| a.request_id.as_deref()).is_some());
+    let raw = c.mcp_servers().get("nope").raw().await.expect("raw");
+    assert_eq!(raw.status().as_u16(), 404);
+    assert!(
+        raw.text().contains("mcp_server_not_found"),
+        "{}",
+        raw.text()
+    );
+    assert!(raw.request_id().is_some());
+}
+
+#[tokio::test]
+async fn a_listed_tool_is_approved_with_its_schema() {
+    let schema = json!({"type": "object", "properties": {"q": {"type": "string"}}});
+    let emulator = Emulator::builder()
+        .default_tools(vec![json!({
+            "name": "search", "description": "Searches", "inputSchema": schema
+        })])
+        .start()
+        .await
+        .expect("emulator");
+    let c = client_for(&emulator);
+    let servers = c.mcp_servers();
+    let server = servers.create(config()).await.expect("create");
+    let tools = servers.tools(&server.id).list().await.expect("tools");
+    let tool = &tools.tools[0];
+    let approved = servers
+        .tool_approvals(&server.id)
+        .create(ToolApproval::from(tool))
+        .await
+        .expect("approve");
+    let hashes = approved.config.tool_approval_hashes.expect("approvals");
+    assert_eq!(
+        hashes[0].tool_hash,
+        tool_hash("search", "Searches", &schema)
+    );
+    // Without the schema, the hash would be another one: the schema is what was approved.
+    assert_ne!(
+        hashes[0].tool_hash,
+        tool_hash("search", "Searches", &json!({}))
+    );
+}

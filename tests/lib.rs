@@ -27,6 +27,23 @@ pub fn corpus(name: &str) -> Value {
     serde_json::from_str(&corpus_text(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// An external tool a test runs (a Python validator or tester that `scripts/test` installs
+/// into `target/tools/venv`): `Some(path)` when it is there. When it is not, under `CI` the
+/// test fails; elsewhere it prints how to install it and the caller skips its checks.
+pub fn external_tool(path: &Path, name: &str) -> Option<PathBuf> {
+    if path.exists() {
+        return Some(path.to_path_buf());
+    }
+    let how = format!(
+        "{name} is not installed at {}: run the tests with `scripts/test`, which installs it \
+         into target/tools/venv, or point the test's variable at an installed copy",
+        path.display()
+    );
+    assert!(std::env::var_os("CI").is_none(), "{how}");
+    eprintln!("skipped: {how}");
+    None
+}
+
 /// A client for `base_url` with the test key and no retries.
 pub fn client(base_url: &str) -> elevenlabs_mcp::Client {
     elevenlabs_mcp::Client::builder()
@@ -64,6 +81,9 @@ pub enum Reply {
     },
     /// Close the connection without answering, after reading the request.
     Hang,
+    /// Read the request and never answer, keeping the connection open until the client
+    /// gives up and closes it (an attempt that hangs until its timeout).
+    Stall,
 }
 
 impl Reply {
@@ -130,6 +150,12 @@ impl Recorder {
                             .unwrap_or_else(|| Reply::json(200, "{}"));
                         match reply {
                             Reply::Hang => return,
+                            Reply::Stall => {
+                                // Until the client closes its side.
+                                let mut sink = [0u8; 1024];
+                                while matches!(socket.read(&mut sink).await, Ok(n) if n > 0) {}
+                                return;
+                            }
                             Reply::Respond {
                                 status,
                                 headers,

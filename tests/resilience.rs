@@ -224,11 +224,46 @@ async fn the_time_budget_ends_retrying() {
         .retry_policy(
             RetryPolicy::default()
                 .max_retries(10)
-                .max_elapsed(Duration::from_millis(500)),
+                .max_total_wait(Duration::from_millis(500)),
         )
         .build()
         .expect("client");
     let err = client.mcp_servers().list().await.expect_err("budget");
     assert!(err.is_rate_limited());
     assert_eq!(server.received().len(), 2);
+}
+
+#[tokio::test]
+async fn a_hung_get_is_retried_with_the_default_policy() {
+    // The first attempt hangs until its timeout; the default policy still has room for the
+    // retry (the time an attempt takes is not charged to the waits).
+    let server = Recorder::start(vec![Reply::Stall, Reply::json(200, server_body())]).await;
+    let client = Client::builder()
+        .api_key(TEST_KEY)
+        .base_url(&server.base_url)
+        .timeout(Duration::from_millis(300))
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
+        .build()
+        .expect("client");
+    let server_seen = client.mcp_servers().get("mcp_01").await.expect("retried");
+    assert!(!server_seen.id.is_empty());
+    assert_eq!(server.received().len(), 2, "one hung attempt, one answered");
+}
+
+#[tokio::test]
+async fn a_hung_create_is_not_repeated() {
+    let server = Recorder::start(vec![Reply::Stall, Reply::json(200, server_body())]).await;
+    let client = Client::builder()
+        .api_key(TEST_KEY)
+        .base_url(&server.base_url)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .expect("client");
+    let err = client
+        .mcp_servers()
+        .create(config())
+        .await
+        .expect_err("timed out");
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(server.received().len(), 1);
 }

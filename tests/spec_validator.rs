@@ -2,7 +2,8 @@
 //!
 //! `scripts/test` installs the validator into `target/tools/venv` and exports its path as
 //! `OPENAPI_SPEC_VALIDATOR`; run the tests through it, or point that variable at an
-//! installed validator.
+//! installed validator. Under plain `cargo test` without it, these tests say how to install
+//! it and pass without checking; with `CI` set, a missing validator fails them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,20 +15,17 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
-fn validator() -> PathBuf {
-    std::env::var_os("OPENAPI_SPEC_VALIDATOR")
+/// The validator, or `None` (after saying how to get it) when it is not installed.
+fn validator() -> Option<PathBuf> {
+    let path = std::env::var_os("OPENAPI_SPEC_VALIDATOR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target/tools/venv/bin/openapi-spec-validator"))
+        .unwrap_or_else(|| workspace().join("target/tools/venv/bin/openapi-spec-validator"));
+    workspace_tests::external_tool(&path, "openapi-spec-validator")
 }
 
 #[test]
 fn spec_passes_openapi_spec_validator() {
-    let validator = validator();
-    assert!(
-        validator.exists(),
-        "{} not found: run the tests with `scripts/test`, which installs it",
-        validator.display()
-    );
+    let Some(validator) = validator() else { return };
     let spec = workspace().join("openapi/elevenlabs-mcp.yaml");
     let out = Command::new(&validator)
         .arg(&spec)
@@ -48,12 +46,7 @@ fn spec_passes_openapi_spec_validator() {
 #[test]
 fn validator_rejects_a_broken_spec() {
     // Proves the check above can fail: the same spec with a dangling reference.
-    let validator = validator();
-    assert!(
-        validator.exists(),
-        "{} not found: run `scripts/test`",
-        validator.display()
-    );
+    let Some(validator) = validator() else { return };
     let spec =
         std::fs::read_to_string(workspace().join("openapi/elevenlabs-mcp.yaml")).expect("spec");
     let broken = spec.replacen(

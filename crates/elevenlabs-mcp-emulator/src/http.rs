@@ -67,7 +67,8 @@ fn json_response(
         HeaderValue::from_static("application/json"),
     );
     if let Ok(v) = HeaderValue::from_str(request_id) {
-        headers.insert("x-request-id", v);
+        // The service's own name for it.
+        headers.insert("request-id", v);
     }
     for (name, value) in extra {
         if let Ok(v) = HeaderValue::from_str(value) {

@@ -3,7 +3,10 @@
 //! stateful sequences through the links it infers) and checks every answer against the spec.
 //! It must find no server error and no response that contradicts the spec.
 //!
-//! `scripts/test` installs it into `target/tools/venv` and exports `SCHEMATHESIS`.
+//! `scripts/test` installs it into `target/tools/venv` and exports `SCHEMATHESIS`. Under plain
+//! `cargo test` without it, the test says how to install it and passes without checking;
+//! with `CI` set, a missing tool fails it. Its cache goes to `target/tools/schemathesis`,
+//! never into the source tree.
 //! One check is left out on purpose: `ignored_auth`, because the emulator accepts any key.
 
 mod common;
@@ -20,14 +23,23 @@ fn schemathesis_finds_nothing() {
     let tool = std::env::var_os("SCHEMATHESIS")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("target/tools/venv/bin/schemathesis"));
-    assert!(
-        tool.exists(),
-        "{} not found: run the tests with `scripts/test`, which installs it",
-        tool.display()
-    );
+    if !tool.exists() {
+        let how = format!(
+            "schemathesis is not installed at {}: run the tests with `scripts/test`, which \
+             installs it into target/tools/venv, or set SCHEMATHESIS",
+            tool.display()
+        );
+        assert!(std::env::var_os("CI").is_none(), "{how}");
+        eprintln!("skipped: {how}");
+        return;
+    }
     let (running, url) = common::start(&["--port", "0"]);
+    // Schemathesis keeps a cache in `.schemathesis/` of its working directory.
+    let scratch = workspace().join("target/tools/schemathesis");
+    std::fs::create_dir_all(&scratch).expect("schemathesis working directory");
 
     let out = Command::new(&tool)
+        .current_dir(&scratch)
         .arg("run")
         .arg(workspace().join("openapi/elevenlabs-mcp.yaml"))
         .args(["--url", &url, "-H", "xi-api-key: any-key"])

@@ -1,5 +1,5 @@
-//! Conveniences the spec cannot state: building a union from plain text, and adding one
-//! entry to a map field. The constructors and setters themselves are generated
+//! Conveniences the spec cannot state: building a union from plain text, adding one entry
+//! to a map field, and approving a tool as it is listed. The constructors and setters themselves are generated
 //! (`cargo xtask regen`), one per field the spec declares.
 //!
 //! Hand-written beside the generated file because Rust only allows inherent methods in the
@@ -8,7 +8,8 @@
 use std::collections::HashMap;
 
 use crate::types::{
-    InputOverride, McpServerConfig, RequestHeaderValue, ServerUrl, ToolConfigOverride,
+    InputOverride, McpServerConfig, RequestHeaderValue, ServerUrl, Tool, ToolApproval,
+    ToolConfigOverride,
 };
 
 impl From<&str> for ServerUrl {
@@ -76,5 +77,31 @@ impl ToolConfigOverride {
             .get_or_insert_with(HashMap::new)
             .insert(parameter.into(), value);
         self
+    }
+}
+
+/// The approval of a tool as the server lists it: its name, description and input schema,
+/// which the service hashes, so that a tool whose description or schema changes later no
+/// longer matches its approval. A tool without a description is approved with an empty one.
+///
+/// ```
+/// use elevenlabs_mcp_raw::types::{Tool, ToolApproval, ToolApprovalPolicy};
+///
+/// let tool: Tool = serde_json::from_str(
+///     r#"{"name": "search", "description": "Searches", "inputSchema": {"type": "object"}}"#,
+/// )?;
+/// let approval = ToolApproval::from(&tool).approval_policy(ToolApprovalPolicy::AutoApproved);
+/// assert_eq!(approval.tool_name, "search");
+/// assert_eq!(approval.tool_description, "Searches");
+/// assert_eq!(approval.input_schema, Some(tool.input_schema.clone()));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl From<&Tool> for ToolApproval {
+    fn from(tool: &Tool) -> Self {
+        Self::new(
+            tool.name.clone(),
+            tool.description.clone().unwrap_or_default(),
+        )
+        .input_schema(tool.input_schema.clone())
     }
 }

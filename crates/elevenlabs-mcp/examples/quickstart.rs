@@ -120,19 +120,19 @@ async fn lifecycle(client: &Client) -> Result<(), Error> {
             tool.description.as_deref().unwrap_or("")
         );
     }
-    let first = tools
-        .tools
-        .first()
-        .map_or("search_docs", |t| t.name.as_str())
-        .to_owned();
+    let Some(tool) = tools.tools.first() else {
+        return Err(elevenlabs_mcp::Error::Config(
+            "the server lists no tools to approve".into(),
+        ));
+    };
+    let first = tool.name.clone();
 
-    step(4, &format!("Approve the tool `{first}`"));
+    step(4, &format!("Approve the tool `{first}` as listed"));
+    // The approval carries the tool's name, description and input schema, which the
+    // service hashes: a later change to the tool no longer matches it.
     let server = servers
         .tool_approvals(&id)
-        .create(
-            ToolApproval::new(&first, "Approved by the quickstart")
-                .approval_policy(ToolApprovalPolicy::AutoApproved),
-        )
+        .create(ToolApproval::from(tool).approval_policy(ToolApprovalPolicy::AutoApproved))
         .await?;
     for approval in server.config.tool_approval_hashes.iter().flatten() {
         println!(

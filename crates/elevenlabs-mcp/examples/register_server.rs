@@ -1,5 +1,5 @@
-//! Registers a remote MCP server, approves one of its tools and gives that tool a longer
-//! timeout; prints the server's id.
+//! Registers a remote MCP server, approves its tools as the server lists them and gives one
+//! a longer timeout; prints the server's id.
 //!
 //! ```sh
 //! ELEVENLABS_API_KEY=… cargo run -p elevenlabs-mcp --example register_server -- https://mcp.example.com/mcp
@@ -24,10 +24,14 @@ async fn main() -> Result<(), Error> {
                 .approval_policy(ApprovalPolicy::RequireApprovalPerTool),
         )
         .await?;
-    servers
-        .tool_approvals(&server.id)
-        .create(ToolApproval::new("search", "Searches the documentation"))
-        .await?;
+    let tools = servers.tools(&server.id).list().await?;
+    for tool in &tools.tools {
+        // Name, description and input schema, as listed: the service hashes them.
+        servers
+            .tool_approvals(&server.id)
+            .create(ToolApproval::from(tool))
+            .await?;
+    }
     servers
         .tool_configs(&server.id)
         .create(ToolConfigOverride::new("search").response_timeout_secs(60))

@@ -48,8 +48,10 @@ pub(crate) struct Inner {
     pub http: reqwest::Client,
     /// Without a trailing slash; operation paths start with one.
     pub base_url: String,
-    /// `xi-api-key` (marked sensitive) and `user-agent`.
+    /// `xi-api-key` (marked sensitive) and `user-agent`: sent last, so nothing replaces them.
     pub headers: HeaderMap,
+    /// Headers sent with every call unless the call sets its own of the same name.
+    pub default_headers: HeaderMap,
     pub timeout: Duration,
     pub retry: RetryPolicy,
     /// The key's bytes, to scrub from response bodies (see `pipeline::scrub`).
@@ -125,6 +127,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
+    default_headers: HeaderMap,
 }
 
 impl ClientBuilder {
@@ -217,6 +220,26 @@ impl ClientBuilder {
         self
     }
 
+    /// Adds a header sent with every call (a call's own [`header`](crate::Pending::header)
+    /// of the same name takes its place). The API key's header cannot be set this way: use
+    /// [`api_key`](Self::api_key); `User-Agent` is [`user_agent`](Self::user_agent)'s.
+    ///
+    /// ```
+    /// use elevenlabs_mcp::Client;
+    /// use elevenlabs_mcp::reqwest::header::{HeaderName, HeaderValue};
+    ///
+    /// let client = Client::builder()
+    ///     .api_key("sk_example")
+    ///     .default_header(HeaderName::from_static("x-team"), HeaderValue::from_static("docs"))
+    ///     .build()?;
+    /// # Ok::<(), elevenlabs_mcp::Error>(())
+    /// ```
+    #[must_use]
+    pub fn default_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.default_headers.append(name, value);
+        self
+    }
+
     /// Sends through this `reqwest` client (its pool, proxy and TLS settings) instead of one
     /// built here. The per-attempt timeout still applies; the connect timeout does not.
     #[must_use]
@@ -250,6 +273,13 @@ impl ClientBuilder {
                 "user agent `{user_agent}` cannot be sent in a header"
             ))
         })?;
+        for reserved in [&API_KEY_HEADER, &USER_AGENT] {
+            if self.default_headers.contains_key(reserved) {
+                return Err(Error::Config(format!(
+                    "`{reserved}` cannot be a default header: set it with .api_key(…) or .user_agent(…)"
+                )));
+            }
+        }
         let mut headers = HeaderMap::new();
         headers.insert(API_KEY_HEADER, key.header_value()?);
         headers.insert(USER_AGENT, user_agent);
@@ -264,6 +294,7 @@ impl ClientBuilder {
                 http,
                 base_url: base_url.as_str().trim_end_matches('/').to_owned(),
                 headers,
+                default_headers: self.default_headers,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry,
                 secret: key.expose().trim().as_bytes().to_vec(),
@@ -330,6 +361,16 @@ mod tests {
             .allow_http(true)
             .build()
             .expect("allowed explicitly");
+    }
+
+    #[test]
+    fn default_headers_cannot_replace_the_key() {
+        let err = Client::builder()
+            .api_key("k")
+            .default_header(API_KEY_HEADER, HeaderValue::from_static("other"))
+            .build()
+            .expect_err("reserved");
+        assert!(err.to_string().contains("xi-api-key"), "{err}");
     }
 
     #[test]

@@ -15,10 +15,11 @@ use crate::types::{ErrorDetail, HttpValidationError, ValidationError, Validation
 /// How much of a response body an error keeps, in bytes.
 pub const BODY_EXCERPT_LIMIT: usize = 4096;
 
-/// Headers that carry the service's request or trace id, in order of preference.
+/// Headers that carry the service's request or trace id, in order of preference: the
+/// service's own `request-id` first.
 const REQUEST_ID_HEADERS: &[&str] = &[
-    "x-request-id",
     "request-id",
+    "x-request-id",
     "x-trace-id",
     "x-amzn-trace-id",
 ];

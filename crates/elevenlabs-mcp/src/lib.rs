@@ -27,7 +27,8 @@
 //! for tool in &tools.tools {
 //!     servers
 //!         .tool_approvals(&server.id)
-//!         .create(ToolApproval::new(&tool.name, tool.description.clone().unwrap_or_default()))
+//!         // The name, description and input schema as listed, which the service hashes.
+//!         .create(ToolApproval::from(tool))
 //!         .await?;
 //! }
 //! servers
@@ -100,7 +101,7 @@ pub use elevenlabs_mcp_raw::operations::Operation;
 /// here is shadowed.
 pub use elevenlabs_mcp_raw::types::*;
 pub use errors::{ApiError, BODY_EXCERPT_LIMIT, DecodeError, Error, location};
-pub use pending::{Pending, WithEnvironment};
+pub use pending::{Pending, ResponseMeta, WithEnvironment};
 pub use pipeline::RawResponse;
 /// The HTTP types the client's API uses (headers, status codes, `reqwest::Client`).
 pub use reqwest;

@@ -6,7 +6,8 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::time::Duration;
 
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::client::Client;
 use crate::errors::Error;
@@ -19,6 +20,31 @@ pub struct WithEnvironment;
 
 /// Turns a 2xx body into the call's result.
 type Decoder<T> = fn(&[u8]) -> Result<T, Error>;
+
+/// What a `DELETE` answered `404` means when an earlier attempt of the same call may have
+/// reached the service: most likely that attempt deleted, and its answer was lost.
+#[derive(Debug)]
+pub(crate) enum AfterGone {
+    /// Not a delete: a 404 is the caller's error.
+    Report,
+    /// The delete is done; the result carries nothing.
+    Done,
+    /// The delete is done; the result is what this call (a `GET` of the server) answers.
+    Refetch(Result<Call, Error>),
+}
+
+/// The status, headers and request id of a response, for
+/// [`Pending::with_response`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ResponseMeta {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The service's request id, for support tickets.
+    pub request_id: Option<String>,
+}
 
 /// One API call, sent when awaited.
 ///
@@ -45,6 +71,7 @@ pub struct Pending<T, M = ()> {
     call: Result<Call, Error>,
     options: CallOptions,
     decode: Decoder<T>,
+    after_gone: AfterGone,
     marker: PhantomData<fn() -> M>,
 }
 
@@ -64,8 +91,15 @@ impl<T: Send + 'static, M> Pending<T, M> {
             call,
             options: CallOptions::default(),
             decode,
+            after_gone: AfterGone::Report,
             marker: PhantomData,
         }
+    }
+
+    /// Marks a `DELETE`: see [`AfterGone`].
+    pub(crate) fn after_gone(mut self, after: AfterGone) -> Self {
+        self.after_gone = after;
+        self
     }
 
     /// The longest each attempt of this call may take, instead of the client's timeout.
@@ -112,9 +146,63 @@ impl<T: Send + 'static, M> Pending<T, M> {
     ///
     /// Any [`Error`]: see its variants.
     pub async fn send(self) -> Result<T, Error> {
-        let decode = self.decode;
-        let response = self.raw().await?.into_result()?;
-        decode(response.body())
+        self.with_response().await.map(|(value, _)| value)
+    }
+
+    /// Sends the call and returns the decoded result together with the response's status,
+    /// headers and request id (of the response the result was decoded from).
+    ///
+    /// ```no_run
+    /// # async fn run(client: elevenlabs_mcp::Client) -> Result<(), elevenlabs_mcp::Error> {
+    /// let (server, meta) = client.mcp_servers().get("mcp_123").with_response().await?;
+    /// println!("{} ({}, request {:?})", server.id, meta.status, meta.request_id);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Any [`Error`], as for awaiting the call.
+    pub async fn with_response(self) -> Result<(T, ResponseMeta), Error> {
+        let Self {
+            client,
+            call,
+            options,
+            decode,
+            after_gone,
+            ..
+        } = self;
+        let call = call?;
+        let response = client.inner.execute(&call, &options).await?;
+        let gone = response.status() == StatusCode::NOT_FOUND
+            && response.retried_after_possible_delivery();
+        let response = match after_gone {
+            // A retried delete answered 404: the earlier attempt deleted.
+            AfterGone::Done if gone => {
+                tracing::debug!(
+                    operation = call.operation.id(),
+                    "404 after an attempt that may have been applied: the delete is done"
+                );
+                return Ok((decode(b"{}")?, meta(&response)));
+            }
+            AfterGone::Refetch(follow) if gone => {
+                tracing::debug!(
+                    operation = call.operation.id(),
+                    "404 after an attempt that may have been applied: the delete is done; reading the server"
+                );
+                client.inner.execute(&follow?, &options).await?
+            }
+            _ => response,
+        };
+        let response = response.into_result()?;
+        Ok((decode(response.body())?, meta(&response)))
+    }
+}
+
+fn meta(response: &RawResponse) -> ResponseMeta {
+    ResponseMeta {
+        status: response.status(),
+        headers: response.headers().clone(),
+        request_id: response.request_id(),
     }
 }
 

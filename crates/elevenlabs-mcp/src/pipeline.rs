@@ -41,6 +41,9 @@ pub struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// Whether an earlier attempt of the same call may have reached the server and been
+    /// applied (it timed out, its connection broke, or it was answered 408 or 5xx).
+    earlier_attempt_may_have_applied: bool,
 }
 
 impl RawResponse {
@@ -62,6 +65,19 @@ impl RawResponse {
     /// The body as text, with invalid UTF-8 replaced.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The service's request id (`request-id`, else `x-request-id` or a trace id header).
+    pub fn request_id(&self) -> Option<String> {
+        crate::errors::request_id(&self.headers)
+    }
+
+    /// Whether an earlier attempt of this call may have reached the service and been
+    /// applied before this answer came: it timed out, its connection broke, or it was
+    /// answered `408` or `5xx`. A `DELETE` answered `404` after such an attempt most likely
+    /// deleted on that attempt.
+    pub fn retried_after_possible_delivery(&self) -> bool {
+        self.earlier_attempt_may_have_applied
     }
 
     /// The API error this response stands for, if its status is not 2xx.
@@ -116,9 +132,14 @@ impl Inner {
         let max_retries = options.max_retries.unwrap_or(self.retry.retries());
         let repeatable = is_idempotent(&call.method) || options.assume_idempotent;
         let mut attempt: u32 = 0;
+        let mut waited = Duration::ZERO;
+        let mut may_have_applied = false;
         loop {
             attempt += 1;
-            let outcome = self.attempt(call, options).await;
+            let mut outcome = self.attempt(call, options).await;
+            if let Attempt::Answered(r) = &mut outcome {
+                r.earlier_attempt_may_have_applied = may_have_applied;
+            }
             span.record("attempt", attempt);
             let (failure, hint) = match &outcome {
                 Attempt::Answered(r) => {
@@ -143,7 +164,7 @@ impl Inner {
                     &self.retry,
                     max_retries,
                     attempt,
-                    started.elapsed(),
+                    waited,
                     repeatable,
                     failure,
                     hint,
@@ -162,6 +183,14 @@ impl Inner {
                 reason = %describe(&outcome),
                 "retrying"
             );
+            may_have_applied |= match (&failure, &outcome) {
+                (Some(Failure::MaybeSent), _) => true,
+                (Some(Failure::Status(status)), _) => {
+                    *status == StatusCode::REQUEST_TIMEOUT || status.is_server_error()
+                }
+                _ => false,
+            };
+            waited += wait;
             tokio::time::sleep(wait).await;
         }
     }
@@ -172,6 +201,9 @@ impl Inner {
             .http
             .request(call.method.clone(), url)
             .timeout(options.timeout.unwrap_or(self.timeout))
+            // Each `.headers` replaces the names it carries: the client's defaults, then the
+            // call's own, then the key and user agent.
+            .headers(self.default_headers.clone())
             .headers(options.headers.clone())
             // After the caller's headers, so that none of them can replace these.
             .headers(self.headers.clone());
@@ -194,6 +226,7 @@ impl Inner {
                 status,
                 headers,
                 body: scrub(body, &self.secret),
+                earlier_attempt_may_have_applied: false,
             }),
             Err(e) => Attempt::Failed(e),
         }

@@ -19,7 +19,7 @@ use reqwest::Method;
 use crate::client::Client;
 use crate::errors::{Error, decode};
 use crate::path::expand;
-use crate::pending::{Pending, WithEnvironment};
+use crate::pending::{AfterGone, Pending, WithEnvironment};
 use crate::pipeline::Call;
 use crate::types::{
     ApprovalPolicy, ApprovalPolicyUpdate, McpServer, McpServerConfig, McpServerCreateRequest,
@@ -55,6 +55,13 @@ where
         query: Vec::new(),
         body,
     })
+}
+
+/// After a delete below a server that was retried and answered 404: read the server, which
+/// is what the delete would have answered. Should the server itself be gone, that read
+/// answers 404 and the caller sees it.
+fn refetch_server(id: &str) -> AfterGone {
+    AfterGone::Refetch(describe::<McpServersGet>(&[id], None))
 }
 
 /// A call of `E` that resolves to its response type.
@@ -150,6 +157,11 @@ impl<'c> McpServers<'c> {
     }
 
     /// Deletes a server (`DELETE /v1/convai/mcp-servers/{mcp_server_id}`).
+    ///
+    /// Deleting is idempotent: when an attempt may have reached the service (it timed out,
+    /// its connection broke, or it was answered 5xx) and the retry is answered 404, the
+    /// delete happened on that attempt and the call succeeds. A 404 on the first attempt is
+    /// still an error ([`Error::is_not_found`]).
     pub fn delete(&self, id: &str) -> Pending<()> {
         // The service answers with a body of no fixed shape; success is what matters.
         Pending::new(
@@ -157,6 +169,7 @@ impl<'c> McpServers<'c> {
             describe::<McpServersDelete>(&[id], None),
             |_| Ok(()),
         )
+        .after_gone(AfterGone::Done)
     }
 
     /// The tools a server exposes.
@@ -256,8 +269,12 @@ impl ToolApprovals<'_> {
     /// Removes the approval of one tool
     /// (`DELETE …/{mcp_server_id}/tool-approvals/{tool_name}`); resolves to the updated
     /// server.
+    ///
+    /// Idempotent like [`McpServers::delete`]: a retry answered 404 after an attempt that
+    /// may have been applied succeeds, with the server as it now is.
     pub fn delete(&self, tool_name: &str) -> Pending<McpServer> {
         typed::<McpServersToolApprovalsDelete, _>(self.client, &[&self.id, tool_name], None)
+            .after_gone(refetch_server(&self.id))
     }
 }
 
@@ -301,7 +318,11 @@ impl ToolConfigs<'_> {
     /// Removes the override of one tool
     /// (`DELETE …/{mcp_server_id}/tool-configs/{tool_name}`); resolves to the updated
     /// server.
+    ///
+    /// Idempotent like [`McpServers::delete`]: a retry answered 404 after an attempt that
+    /// may have been applied succeeds, with the server as it now is.
     pub fn delete(&self, tool_name: &str) -> Pending<McpServer> {
         typed::<McpServersToolConfigsDelete, _>(self.client, &[&self.id, tool_name], None)
+            .after_gone(refetch_server(&self.id))
     }
 }

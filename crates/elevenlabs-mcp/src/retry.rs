@@ -10,8 +10,8 @@ use reqwest::{Method, StatusCode};
 
 /// How the client retries failed attempts.
 ///
-/// Retried, up to [`max_retries`](Self::max_retries) times and within
-/// [`max_elapsed`](Self::max_elapsed) in all:
+/// Retried, up to [`max_retries`](Self::max_retries) times, while the waits between attempts
+/// add up to at most [`max_total_wait`](Self::max_total_wait):
 ///
 /// - a connection that could not be made (nothing was sent), for every method;
 /// - `429 Too Many Requests`, for every method (the server refused the request), after the
@@ -24,13 +24,19 @@ use reqwest::{Method, StatusCode};
 /// [`initial_backoff`](Self::initial_backoff) up to [`max_backoff`](Self::max_backoff), with
 /// random jitter so that many clients do not retry in step.
 ///
+/// What bounds a call: at most `max_retries + 1` attempts, each bounded by the client's (or
+/// the call's) timeout, and between them waits that add up to at most `max_total_wait`. So a
+/// call takes at most `(max_retries + 1) × timeout + max_total_wait`; with the defaults
+/// (60 s timeout, 2 retries, 60 s of waits) that is 4 minutes, and an attempt that timed out
+/// is still retried, because the time the attempt took is not charged to the waits.
+///
 /// ```
 /// use std::time::Duration;
 /// use elevenlabs_mcp::RetryPolicy;
 ///
 /// let patient = RetryPolicy::default()
 ///     .max_retries(5)
-///     .max_elapsed(Duration::from_secs(120));
+///     .max_total_wait(Duration::from_secs(120));
 /// let never = RetryPolicy::none();
 /// assert_eq!(never.retries(), 0);
 /// # let _ = patient;
@@ -40,19 +46,19 @@ pub struct RetryPolicy {
     max_retries: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
-    max_elapsed: Duration,
+    max_total_wait: Duration,
     max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
-    /// 2 retries, backoff from 500 ms up to 8 s, at most 60 s in all, server hints honoured
-    /// up to 60 s.
+    /// 2 retries, backoff from 500 ms up to 8 s, at most 60 s of waiting in all, server hints
+    /// honoured up to 60 s.
     fn default() -> Self {
         Self {
             max_retries: 2,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
-            max_elapsed: Duration::from_secs(60),
+            max_total_wait: Duration::from_secs(60),
             max_retry_after: Duration::from_secs(60),
         }
     }
@@ -85,12 +91,24 @@ impl RetryPolicy {
         self
     }
 
-    /// The longest a call may spend retrying, counted from its first attempt. A retry whose
-    /// wait would end past this budget is not made; the last error is returned instead.
+    /// The most a call may spend waiting between attempts, all waits added up (backoffs and
+    /// `Retry-After` hints). The attempts themselves are not counted: each is bounded by the
+    /// timeout, and their number by [`max_retries`](Self::max_retries). A retry whose wait
+    /// would take the total past this budget is not made; the last error is returned
+    /// instead.
     #[must_use]
-    pub fn max_elapsed(mut self, budget: Duration) -> Self {
-        self.max_elapsed = budget;
+    pub fn max_total_wait(mut self, budget: Duration) -> Self {
+        self.max_total_wait = budget;
         self
+    }
+
+    /// The old name of [`max_total_wait`](Self::max_total_wait). It used to count the
+    /// attempts' own time too, so that with the defaults an attempt that timed out after 60 s
+    /// left no budget for the retry the documentation promised.
+    #[deprecated(note = "use `max_total_wait`, which bounds the waits between attempts")]
+    #[must_use]
+    pub fn max_elapsed(self, budget: Duration) -> Self {
+        self.max_total_wait(budget)
     }
 
     /// The longest wait taken on a server's `Retry-After` hint; longer hints are cut to it.
@@ -139,14 +157,14 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
 
 /// The wait before the next attempt, or `None` when the failure should be returned.
 ///
-/// `retry` is the number of the retry being considered (1 for the first), `elapsed` the
-/// time since the call began, `hint` the server's `Retry-After`, `repeatable` whether the
-/// request may be sent twice (an idempotent method, or the caller opted in).
+/// `retry` is the number of the retry being considered (1 for the first), `waited` the
+/// waits taken so far in this call, `hint` the server's `Retry-After`, `repeatable` whether
+/// the request may be sent twice (an idempotent method, or the caller opted in).
 pub(crate) fn next_wait(
     policy: &RetryPolicy,
     max_retries: u32,
     retry: u32,
-    elapsed: Duration,
+    waited: Duration,
     repeatable: bool,
     failure: Failure,
     hint: Option<Duration>,
@@ -169,7 +187,7 @@ pub(crate) fn next_wait(
         Some(hint) => hint.min(policy.max_retry_after),
         None => policy.backoff(retry),
     };
-    (elapsed.saturating_add(wait) <= policy.max_elapsed).then_some(wait)
+    (waited.saturating_add(wait) <= policy.max_total_wait).then_some(wait)
 }
 
 #[cfg(test)]
@@ -230,11 +248,42 @@ mod tests {
         let at = |retry, elapsed| next_wait(&policy, 2, retry, elapsed, true, f, None);
         assert!(at(2, Duration::ZERO).is_some());
         assert_eq!(at(3, Duration::ZERO), None);
-        assert_eq!(at(1, Duration::from_secs(60)), None);
+        assert_eq!(at(1, Duration::from_secs(60)), None, "60 s already waited");
         assert_eq!(
             next_wait(&RetryPolicy::none(), 0, 1, Duration::ZERO, true, f, None),
             None
         );
+    }
+
+    #[test]
+    fn the_defaults_retry_an_attempt_that_timed_out() {
+        // The first attempt of a GET hung for the whole default timeout (60 s): nothing was
+        // waited yet, so the retry the documentation promises is made.
+        let policy = RetryPolicy::default();
+        for method in [Method::GET, Method::DELETE, Method::PATCH] {
+            let wait = next_wait(
+                &policy,
+                policy.retries(),
+                1,
+                Duration::ZERO,
+                is_idempotent(&method),
+                Failure::MaybeSent,
+                None,
+            );
+            assert!(wait.is_some(), "{method} after a timeout");
+        }
+        // And the second retry too: the first wait was at most `max_backoff`.
+        let second = next_wait(
+            &policy,
+            policy.retries(),
+            2,
+            policy.max_backoff,
+            true,
+            Failure::MaybeSent,
+            None,
+        );
+        assert!(second.is_some());
+        assert!(policy.max_total_wait >= crate::DEFAULT_TIMEOUT);
     }
 
     #[test]
