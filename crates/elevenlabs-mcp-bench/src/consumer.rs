@@ -1,7 +1,7 @@
 //! What depending on elevenlabs-mcp adds to a user's build: a clean release build of a
 //! minimal binary that lists the workspace's servers through the client, against the same
 //! binary doing the request through `reqwest` alone, with the TLS stack the client's default
-//! `rustls` feature uses (rustls, ring, the platform verifier). Both are resolved from this
+//! `rustls` feature uses (reqwest's `rustls`: rustls, aws-lc-rs, the platform verifier). Both are resolved from this
 //! workspace's `Cargo.lock` and fetched before the clock starts, and built one after the
 //! other with the same settings.
 
@@ -12,18 +12,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 const REQWEST_ONLY_MAIN: &str = r#"
-use std::sync::Arc;
-
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())?;
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
-    let http = reqwest::Client::builder().tls_backend_preconfigured(tls).build()?;
+    let http = reqwest::Client::new();
     let base = std::env::var("ELEVENLABS_BASE_URL")?;
     let servers: serde_json::Value = http
         .get(format!("{base}LIST_PATH"))
@@ -65,9 +56,8 @@ pub fn measure(workspace: &Path, root: &Path) -> Result<BuildTimes> {
         workspace,
         &root.join("reqwest-only"),
         &format!(
-            "reqwest = {{ version = \"0.13.4\", default-features = false, features = [\"rustls-no-provider\", \"json\"] }}\n\
-             rustls = {{ version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }}\n\
-             rustls-platform-verifier = \"0.7\"\nserde_json = \"1\"\n{tokio}\n"
+            "reqwest = {{ version = \"0.13.4\", default-features = false, features = [\"rustls\", \"json\"] }}\n\
+             serde_json = \"1\"\n{tokio}\n"
         ),
         // The route comes from the operation table, like every other in the workspace.
         &REQWEST_ONLY_MAIN.replace(

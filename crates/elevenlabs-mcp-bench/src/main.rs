@@ -94,8 +94,6 @@ fn main() -> Result<()> {
     }
     let options = Options::parse(args)?;
     let effort = if options.quick { QUICK } else { FULL };
-    // Bare reqwest is built with reqwest's defaults, which need a process-wide provider.
-    let _ = rustls::crypto::ring::default_provider().install_default();
 
     let bodies = Bodies::new(SERVERS)?;
     let server = Server::spawn(SERVERS)?;

@@ -67,7 +67,8 @@
 //!
 //! # Features
 //!
-//! - `rustls` (default): TLS through rustls with the *ring* provider.
+//! - `rustls` (default): TLS through rustls, with reqwest's own crypto provider (aws-lc-rs),
+//!   so that no other `reqwest::Client` in your program is left without one.
 //! - `native-tls`: TLS through the system library.
 
 #![warn(missing_docs)]
