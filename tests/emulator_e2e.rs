@@ -345,10 +345,15 @@ async fn the_state_file_keeps_the_workspace_across_restarts() {
         .expect("create")
         .id;
     emulator.shutdown().await;
-    // Written whole: the file parses, and no temporary file is left beside it.
-    let saved: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&state).expect("state")).expect("JSON");
-    assert_eq!(saved["servers"][0]["id"], id.as_str());
+    // A journal of JSON lines, each whole; the last one holds the created server, and no
+    // temporary file is left beside it.
+    let text = std::fs::read_to_string(&state).expect("state");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a whole JSON line"))
+        .collect();
+    let last = lines.last().expect("a line per change");
+    assert_eq!(last["put"]["id"], id.as_str());
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .expect("dir")
         .flatten()

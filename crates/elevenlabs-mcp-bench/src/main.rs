@@ -5,7 +5,9 @@
 //!   `serde_json::Value`;
 //! - 64 calls in flight through the client against bare `reqwest`;
 //! - with `--python`/`--node-modules`, the same `get` and `list` through the vendor's SDKs;
-//! - with `--build`, a clean release build of a minimal consumer against a reqwest-only one.
+//! - with `--build`, a clean release build of a minimal consumer against a reqwest-only one;
+//! - with `--emulator PATH`, creates per second against that emulator binary with `--state`
+//!   as the workspace grows.
 //!
 //! `--quick` does a token amount of each Rust measurement, for CI to keep this compiling and
 //! running; its figures mean nothing. Run `scripts/bench` for the real thing.
@@ -16,6 +18,7 @@ mod consumer;
 mod measure;
 mod report;
 mod server;
+mod store;
 mod vendor;
 
 use std::future::IntoFuture;
@@ -61,6 +64,7 @@ struct Options {
     python: Option<PathBuf>,
     node_modules: Option<PathBuf>,
     build: bool,
+    emulator: Option<PathBuf>,
 }
 
 impl Options {
@@ -77,8 +81,9 @@ impl Options {
                 "--python" => options.python = Some(path()?),
                 "--node-modules" => options.node_modules = Some(path()?),
                 "--build" => options.build = true,
+                "--emulator" => options.emulator = Some(path()?),
                 other => bail!(
-                    "unknown argument {other:?}; expected --quick, --python PATH, --node-modules DIR, --build"
+                    "unknown argument {other:?}; expected --quick, --python PATH, --node-modules DIR, --build, --emulator PATH"
                 ),
             }
         }
@@ -137,6 +142,16 @@ fn main() -> Result<()> {
     }
     drop(server);
     drop(runtime);
+
+    if let Some(emulator) = &options.emulator {
+        eprintln!("the emulator's state file under concurrent writers");
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        rows.extend(store::rows(
+            emulator,
+            &workspace.join("target/bench-store"),
+            options.quick,
+        )?);
+    }
 
     if options.build {
         eprintln!("clean release builds of the two consumers (minutes)");

@@ -45,6 +45,7 @@ impl fmt::Display for Target {
         match self {
             Self::AtMost(t) => write!(f, "≤ {t:.2}"),
             Self::Below(t) => write!(f, "< {t:.2}"),
+            Self::AtLeast(t) if *t < 10.0 => write!(f, "≥ {t:.2}"),
             Self::AtLeast(t) => write!(f, "≥ {t:.0}"),
         }
     }

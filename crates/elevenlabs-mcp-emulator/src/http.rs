@@ -211,21 +211,35 @@ async fn answer(
         },
     };
 
-    let outcome = {
+    let (outcome, receipt) = {
         let mut ws = lock(&shared.workspace);
         let outcome = api::run(&mut ws, &shared.tools, op, &params, parsed);
-        if outcome.changed
-            && let Err(e) = ws.save()
-        {
-            // Not acknowledged: the caller sees the failure.
-            api::error(
-                500,
-                "state_not_saved",
-                format!("the state file could not be written: {e}"),
-            )
-        } else {
-            outcome
-        }
+        // The server that changed: the one addressed, or the one just created.
+        let receipt = outcome.changed.then(|| {
+            let id = params
+                .get("mcp_server_id")
+                .or_else(|| outcome.body.get("id"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            ws.record(id)
+        });
+        (outcome, receipt.flatten())
+    };
+    // Acknowledged only once the change is on disk; the lock is not held while waiting.
+    let saved = match receipt {
+        Some(receipt) => receipt
+            .await
+            .unwrap_or_else(|_| Err(std::io::Error::other("the state file's writer stopped"))),
+        None => Ok(()),
+    };
+    let outcome = match saved {
+        Ok(()) => outcome,
+        // Not acknowledged: the caller sees the failure.
+        Err(e) => api::error(
+            500,
+            "state_not_saved",
+            format!("the state file could not be written: {e}"),
+        ),
     };
     match store_then_fail {
         Some(status) if outcome.status < 400 => (

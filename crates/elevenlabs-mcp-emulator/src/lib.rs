@@ -82,8 +82,9 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Keeps the workspace in this file: loaded at start when it exists, replaced
-    /// atomically after every write and before the write is answered.
+    /// Keeps the workspace in this file: loaded at start when it exists; every write is
+    /// appended to it and flushed to disk before it is answered (a journal, rewritten
+    /// compactly now and then), so a write costs the same at any workspace size.
     #[must_use]
     pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.state_file = Some(path.into());
@@ -120,7 +121,11 @@ impl EmulatorBuilder {
     ///
     /// The port cannot be bound, or the state file exists but cannot be read.
     pub async fn start(self) -> std::io::Result<Emulator> {
-        let workspace = store::Workspace::open(self.state_file)?;
+        // Reading and rewriting the state file blocks: not on a runtime worker.
+        let state_file = self.state_file;
+        let workspace = tokio::task::spawn_blocking(move || store::Workspace::open(state_file))
+            .await
+            .map_err(std::io::Error::other)??;
         let faults = Faults::default();
         for rule in self.faults {
             faults.add(rule);

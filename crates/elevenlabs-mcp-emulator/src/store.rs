@@ -1,10 +1,21 @@
-//! The emulated workspace: its servers, kept in memory and, when asked, in a state file
-//! that is replaced atomically after every write, before the write is acknowledged.
+//! The emulated workspace: its servers, kept in memory and, when asked, in a state file.
+//!
+//! The state file is a journal: one JSON line per change (a server as it now is, or the id
+//! of a deleted one), appended and flushed to disk before the change is acknowledged, so a
+//! write costs the same whatever the size of the workspace. A writer thread does the file
+//! work, never a runtime worker, and commits every change that is waiting in one flush
+//! (group commit), so concurrent writers share the cost of a flush. When the journal has
+//! grown well past the workspace, the writer rewrites it as one line per server, through a
+//! temporary file of a name no other process uses, flushed, then renamed over the old one.
 
+use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 
 use serde_json::{Value, json};
+use tokio::sync::oneshot;
 
 /// The workspace's servers, in creation order, as the API shows them.
 #[derive(Debug, Default)]
@@ -13,29 +24,36 @@ pub struct Workspace {
     pub servers: Vec<Value>,
     /// Counter behind generated ids, kept across restarts so ids are never reused.
     pub next_id: u64,
-    state_file: Option<PathBuf>,
+    journal: Option<Journal>,
 }
 
+/// A change on its way to the disk; resolves once it is there (or could not be written).
+pub type Receipt = oneshot::Receiver<std::io::Result<()>>;
+
 impl Workspace {
-    /// An empty workspace, or the one saved in `state_file` when it exists.
+    /// An empty workspace, or the one kept in `state_file` when it exists. Blocking: call it
+    /// off the async runtime's workers.
     ///
     /// # Errors
     ///
-    /// The file exists but cannot be read or is not a saved workspace.
+    /// The file exists but cannot be read, is not a saved workspace, or cannot be rewritten.
     pub fn open(state_file: Option<PathBuf>) -> std::io::Result<Self> {
-        let mut ws = Self {
-            state_file,
-            ..Self::default()
+        let Some(path) = state_file else {
+            return Ok(Self::default());
         };
-        if let Some(path) = &ws.state_file
-            && path.exists()
-        {
-            let saved: Value = serde_json::from_slice(&std::fs::read(path)?)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-            ws.servers = saved["servers"].as_array().cloned().unwrap_or_default();
-            ws.next_id = saved["next_id"].as_u64().unwrap_or(0);
-        }
-        Ok(ws)
+        let (servers, next_id) = if path.exists() {
+            load(&path)?
+        } else {
+            (Vec::new(), 0)
+        };
+        // Start from a compact file: one line per server, any torn last line gone.
+        compact(&path, &servers, next_id)?;
+        let journal = Journal::start(path, servers.clone(), next_id)?;
+        Ok(Self {
+            servers,
+            next_id,
+            journal: Some(journal),
+        })
     }
 
     /// A fresh server id.
@@ -49,36 +67,278 @@ impl Workspace {
         self.servers.iter_mut().find(|s| s["id"] == id)
     }
 
-    /// Writes the workspace to its state file, if it has one: to a temporary file in the same
-    /// directory, flushed to disk, then renamed over the old one, so that a crash leaves
-    /// either the old state or the new one, never half of either.
-    ///
-    /// # Errors
-    ///
-    /// The file could not be written; the caller must not acknowledge the change.
-    pub fn save(&self) -> std::io::Result<()> {
-        let Some(path) = &self.state_file else {
-            return Ok(());
-        };
-        let doc = json!({"servers": self.servers, "next_id": self.next_id});
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = dir.join(format!(
-            ".{}.tmp",
-            path.file_name().and_then(|n| n.to_str()).unwrap_or("state")
-        ));
-        {
-            let mut file = std::fs::File::create(&tmp)?;
-            file.write_all(&serde_json::to_vec_pretty(&doc).map_err(std::io::Error::other)?)?;
-            file.sync_all()?;
+    /// Queues the change of server `id` (as it is now, or its deletion when it is gone) for
+    /// the state file. Called under the workspace's lock, so changes reach the journal in
+    /// the order they were made; the caller awaits the receipt after releasing the lock
+    /// and acknowledges the change only when it resolves to `Ok`. `None` without a file.
+    pub fn record(&self, id: &str) -> Option<Receipt> {
+        let journal = self.journal.as_ref()?;
+        let now = self.servers.iter().find(|s| s["id"] == id).cloned();
+        Some(journal.append(id, now, self.next_id))
+    }
+}
+
+/// Reads a state file: a journal, or the single JSON document earlier versions wrote.
+fn load(path: &Path) -> std::io::Result<(Vec<Value>, u64)> {
+    let invalid = |why: String| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{}: {why}", path.display()),
+        )
+    };
+    let bytes = std::fs::read(path)?;
+    if let Ok(saved) = serde_json::from_slice::<Value>(&bytes)
+        && saved.get("servers").is_some()
+    {
+        let servers = saved["servers"].as_array().cloned().unwrap_or_default();
+        return Ok((servers, saved["next_id"].as_u64().unwrap_or(0)));
+    }
+    let mut servers: Vec<Value> = Vec::new();
+    let mut next_id = 0;
+    let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+    for (n, line) in lines.iter().enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
         }
-        std::fs::rename(&tmp, path)?;
-        // The rename itself must reach the disk too.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
+        let record: Value = match serde_json::from_slice(line) {
+            Ok(record) => record,
+            // A crash while appending can leave the last line torn. It was never
+            // acknowledged (that waits for the flush), so it is dropped.
+            Err(_) if n + 1 == lines.len() => break,
+            Err(e) => return Err(invalid(format!("line {}: {e}", n + 1))),
+        };
+        next_id = next_id.max(record["next_id"].as_u64().unwrap_or(0));
+        apply(&mut servers, &record);
+    }
+    Ok((servers, next_id))
+}
+
+/// Applies one journal record to `servers`.
+fn apply(servers: &mut Vec<Value>, record: &Value) {
+    if let Some(server) = record.get("put") {
+        match servers.iter_mut().find(|s| s["id"] == server["id"]) {
+            Some(slot) => *slot = server.clone(),
+            None => servers.push(server.clone()),
+        }
+    } else if let Some(id) = record.get("delete") {
+        servers.retain(|s| s["id"] != *id);
+    }
+}
+
+fn record_line(id: &str, now: Option<&Value>, next_id: u64) -> Vec<u8> {
+    let record = match now {
+        Some(server) => json!({"next_id": next_id, "put": server}),
+        None => json!({"next_id": next_id, "delete": id}),
+    };
+    let mut line = record.to_string().into_bytes();
+    line.push(b'\n');
+    line
+}
+
+/// Rewrites the state file as one line per server, atomically: a temporary file of its own
+/// (process id and a counter in the name, so two emulators never share one), flushed, then
+/// renamed over the old file, and the directory flushed so the rename lasts.
+fn compact(path: &Path, servers: &[Value], next_id: u64) -> std::io::Result<()> {
+    static TEMPORARY: AtomicU64 = AtomicU64::new(0);
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("state");
+    let tmp = dir.join(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        TEMPORARY.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = (|| {
+        let mut file = File::create(&tmp)?;
+        let mut out = Vec::new();
+        if servers.is_empty() {
+            out.extend_from_slice(json!({"next_id": next_id}).to_string().as_bytes());
+            out.push(b'\n');
+        }
+        for server in servers {
+            let id = server["id"].as_str().unwrap_or_default();
+            out.extend(record_line(id, Some(server), next_id));
+        }
+        file.write_all(&out)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written?;
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// One change for the writer thread.
+struct Job {
+    id: String,
+    now: Option<Value>,
+    next_id: u64,
+    done: oneshot::Sender<std::io::Result<()>>,
+}
+
+/// The handle on the writer thread; the thread ends when the handle is dropped.
+#[derive(Debug)]
+struct Journal {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Journal {
+    fn start(path: PathBuf, servers: Vec<Value>, next_id: u64) -> std::io::Result<Self> {
+        let file = OpenOptions::new().append(true).open(&path)?;
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let records = servers.len();
+        let mut writer = Writer {
+            path,
+            file,
+            servers,
+            next_id,
+            records,
+        };
+        std::thread::Builder::new()
+            .name("emulator-journal".into())
+            .spawn(move || writer.run(&queue))?;
+        Ok(Self { jobs })
+    }
+
+    fn append(&self, id: &str, now: Option<Value>, next_id: u64) -> Receipt {
+        let (done, receipt) = oneshot::channel();
+        let job = Job {
+            id: id.to_owned(),
+            now,
+            next_id,
+            done,
+        };
+        if let Err(mpsc::SendError(job)) = self.jobs.send(job) {
+            let _ = job.done.send(Err(std::io::Error::other(
+                "the state file's writer has stopped",
+            )));
+        }
+        receipt
+    }
+}
+
+/// The writer thread's side: the file, and a copy of the workspace to compact from.
+struct Writer {
+    path: PathBuf,
+    file: File,
+    servers: Vec<Value>,
+    next_id: u64,
+    /// Lines in the file now.
+    records: usize,
+}
+
+impl Writer {
+    fn run(&mut self, queue: &mpsc::Receiver<Job>) {
+        // Every change waiting when the thread gets to it goes into one write and one flush.
+        while let Ok(first) = queue.recv() {
+            let mut batch = vec![first];
+            batch.extend(queue.try_iter());
+            let result = self.commit(&batch);
+            for job in batch {
+                let answer = match &result {
+                    Ok(()) => Ok(()),
+                    Err(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
+                };
+                let _ = job.done.send(answer);
+            }
+        }
+    }
+
+    fn commit(&mut self, batch: &[Job]) -> std::io::Result<()> {
+        let mut out = Vec::new();
+        for job in batch {
+            let line = record_line(&job.id, job.now.as_ref(), job.next_id);
+            if let Ok(record) = serde_json::from_slice::<Value>(&line) {
+                apply(&mut self.servers, &record);
+            }
+            self.next_id = self.next_id.max(job.next_id);
+            out.extend(line);
+        }
+        self.file.write_all(&out)?;
+        self.file.sync_data()?;
+        self.records += batch.len();
+        // Rewrite once the journal is well past the workspace: the rewrite costs as much as
+        // the lines since the last one, so each write pays a constant share of it.
+        if self.records > 2 * self.servers.len() + 256 {
+            compact(&self.path, &self.servers, self.next_id)?;
+            self.file = OpenOptions::new().append(true).open(&self.path)?;
+            self.records = self.servers.len().max(1);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(id: &str, name: &str) -> Value {
+        json!({"id": id, "config": {"name": name}})
+    }
+
+    #[test]
+    fn a_journal_replays_puts_and_deletes_and_drops_a_torn_last_line() {
+        let dir = tempfile_dir();
+        let path = dir.join("state.jsonl");
+        let mut text = String::new();
+        for (id, now) in [
+            ("a", Some(server("a", "A"))),
+            ("b", Some(server("b", "B"))),
+            ("a", Some(server("a", "A2"))),
+            ("b", None),
+        ] {
+            text.push_str(std::str::from_utf8(&record_line(id, now.as_ref(), 7)).expect("utf-8"));
+        }
+        text.push_str("{\"next_id\": 9, \"put\": {\"id\": \"c\"");
+        std::fs::write(&path, &text).expect("write");
+        let (servers, next_id) = load(&path).expect("load");
+        assert_eq!(servers, vec![server("a", "A2")]);
+        assert_eq!(next_id, 7);
+
+        let broken = format!("garbage\n{text}");
+        std::fs::write(&path, broken).expect("write");
+        let err = load(&path).expect_err("a bad line in the middle is an error");
+        assert!(err.to_string().contains("line 1"), "{err}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn the_older_single_document_still_loads() {
+        let dir = tempfile_dir();
+        let path = dir.join("state.json");
+        std::fs::write(
+            &path,
+            serde_json::to_vec_pretty(&json!({"servers": [server("a", "A")], "next_id": 3}))
+                .expect("json"),
+        )
+        .expect("write");
+        assert_eq!(load(&path).expect("load"), (vec![server("a", "A")], 3));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "emulator-store-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        dir
     }
 }

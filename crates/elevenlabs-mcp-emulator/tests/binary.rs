@@ -3,23 +3,11 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::process::Command;
 
 /// Sends one request and returns the status line and body.
 fn request(addr: &str, head: &str) -> (String, String) {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    write!(stream, "{head}Host: {addr}\r\nConnection: close\r\n\r\n").expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let status = response.lines().next().unwrap_or_default().to_owned();
-    let body = response
-        .split("\r\n\r\n")
-        .nth(1)
-        .unwrap_or_default()
-        .to_owned();
-    (status, body)
+    common::request(addr, head, "").expect("a whole answer")
 }
 
 #[test]
