@@ -200,7 +200,10 @@ pub fn run(
     let config_schema = config_schema.as_ref();
 
     match operation.op {
-        Operation::McpServersList => ok(json!({"mcp_servers": ws.servers})),
+        Operation::McpServersList => {
+            let servers: Vec<&Value> = ws.servers.values().collect();
+            ok(json!({"mcp_servers": servers}))
+        }
         Operation::McpServersCreate => {
             let mut config = body["config"].clone();
             if let Some(schema) = config_schema {
@@ -220,13 +223,13 @@ pub fn run(
                 },
                 "dependent_agents": []
             });
-            ws.servers.push(server.clone());
+            let key = server["id"].as_str().unwrap_or_default().to_owned();
+            ws.servers.insert(key, server.clone());
             changed(server)
         }
         Operation::McpServersDelete => {
-            let before = ws.servers.len();
-            ws.servers.retain(|s| s["id"] != id.as_str());
-            if ws.servers.len() == before {
+            // Keeps the others in creation order.
+            if ws.servers.shift_remove(&id).is_none() {
                 return no_server(&id);
             }
             changed(json!({}))

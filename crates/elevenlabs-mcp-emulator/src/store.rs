@@ -14,14 +14,18 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
+use indexmap::IndexMap;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
+
+/// Servers by id, in creation order: found by id in constant time, whatever the size.
+pub type Servers = IndexMap<String, Value>;
 
 /// The workspace's servers, in creation order, as the API shows them.
 #[derive(Debug, Default)]
 pub struct Workspace {
-    /// Each entry is an `McpServer` document.
-    pub servers: Vec<Value>,
+    /// Each entry is an `McpServer` document, under its id.
+    pub servers: Servers,
     /// Counter behind generated ids, kept across restarts so ids are never reused.
     pub next_id: u64,
     journal: Option<Journal>,
@@ -44,7 +48,7 @@ impl Workspace {
         let (servers, next_id) = if path.exists() {
             load(&path)?
         } else {
-            (Vec::new(), 0)
+            (Servers::new(), 0)
         };
         // Start from a compact file: one line per server, any torn last line gone.
         compact(&path, &servers, next_id)?;
@@ -64,7 +68,7 @@ impl Workspace {
 
     /// The server with this id.
     pub fn find(&mut self, id: &str) -> Option<&mut Value> {
-        self.servers.iter_mut().find(|s| s["id"] == id)
+        self.servers.get_mut(id)
     }
 
     /// Queues the change of server `id` (as it is now, or its deletion when it is gone) for
@@ -73,13 +77,13 @@ impl Workspace {
     /// and acknowledges the change only when it resolves to `Ok`. `None` without a file.
     pub fn record(&self, id: &str) -> Option<Receipt> {
         let journal = self.journal.as_ref()?;
-        let now = self.servers.iter().find(|s| s["id"] == id).cloned();
+        let now = self.servers.get(id).cloned();
         Some(journal.append(id, now, self.next_id))
     }
 }
 
 /// Reads a state file: a journal, or the single JSON document earlier versions wrote.
-fn load(path: &Path) -> std::io::Result<(Vec<Value>, u64)> {
+fn load(path: &Path) -> std::io::Result<(Servers, u64)> {
     let invalid = |why: String| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidData,
@@ -90,10 +94,13 @@ fn load(path: &Path) -> std::io::Result<(Vec<Value>, u64)> {
     if let Ok(saved) = serde_json::from_slice::<Value>(&bytes)
         && saved.get("servers").is_some()
     {
-        let servers = saved["servers"].as_array().cloned().unwrap_or_default();
+        let mut servers = Servers::new();
+        for server in saved["servers"].as_array().into_iter().flatten() {
+            apply(&mut servers, &json!({"put": server}));
+        }
         return Ok((servers, saved["next_id"].as_u64().unwrap_or(0)));
     }
-    let mut servers: Vec<Value> = Vec::new();
+    let mut servers = Servers::new();
     let mut next_id = 0;
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
     for (n, line) in lines.iter().enumerate() {
@@ -113,15 +120,14 @@ fn load(path: &Path) -> std::io::Result<(Vec<Value>, u64)> {
     Ok((servers, next_id))
 }
 
-/// Applies one journal record to `servers`.
-fn apply(servers: &mut Vec<Value>, record: &Value) {
+/// Applies one journal record to `servers`: a put replaces the server in its place (or adds
+/// it at the end), a delete removes it and keeps the others' order.
+fn apply(servers: &mut Servers, record: &Value) {
     if let Some(server) = record.get("put") {
-        match servers.iter_mut().find(|s| s["id"] == server["id"]) {
-            Some(slot) => *slot = server.clone(),
-            None => servers.push(server.clone()),
-        }
-    } else if let Some(id) = record.get("delete") {
-        servers.retain(|s| s["id"] != *id);
+        let id = server["id"].as_str().unwrap_or_default().to_owned();
+        servers.insert(id, server.clone());
+    } else if let Some(id) = record.get("delete").and_then(Value::as_str) {
+        servers.shift_remove(id);
     }
 }
 
@@ -138,7 +144,7 @@ fn record_line(id: &str, now: Option<&Value>, next_id: u64) -> Vec<u8> {
 /// Rewrites the state file as one line per server, atomically: a temporary file of its own
 /// (process id and a counter in the name, so two emulators never share one), flushed, then
 /// renamed over the old file, and the directory flushed so the rename lasts.
-fn compact(path: &Path, servers: &[Value], next_id: u64) -> std::io::Result<()> {
+fn compact(path: &Path, servers: &Servers, next_id: u64) -> std::io::Result<()> {
     static TEMPORARY: AtomicU64 = AtomicU64::new(0);
     let dir = path
         .parent()
@@ -157,8 +163,7 @@ fn compact(path: &Path, servers: &[Value], next_id: u64) -> std::io::Result<()> 
             out.extend_from_slice(json!({"next_id": next_id}).to_string().as_bytes());
             out.push(b'\n');
         }
-        for server in servers {
-            let id = server["id"].as_str().unwrap_or_default();
+        for (id, server) in servers {
             out.extend(record_line(id, Some(server), next_id));
         }
         file.write_all(&out)?;
@@ -198,7 +203,7 @@ impl std::fmt::Debug for Job {
 }
 
 impl Journal {
-    fn start(path: PathBuf, servers: Vec<Value>, next_id: u64) -> std::io::Result<Self> {
+    fn start(path: PathBuf, servers: Servers, next_id: u64) -> std::io::Result<Self> {
         let file = OpenOptions::new().append(true).open(&path)?;
         let (jobs, queue) = mpsc::channel::<Job>();
         let records = servers.len();
@@ -236,7 +241,7 @@ impl Journal {
 struct Writer {
     path: PathBuf,
     file: File,
-    servers: Vec<Value>,
+    servers: Servers,
     next_id: u64,
     /// Lines in the file now.
     records: usize,
@@ -262,12 +267,16 @@ impl Writer {
     fn commit(&mut self, batch: &[Job]) -> std::io::Result<()> {
         let mut out = Vec::new();
         for job in batch {
-            let line = record_line(&job.id, job.now.as_ref(), job.next_id);
-            if let Ok(record) = serde_json::from_slice::<Value>(&line) {
-                apply(&mut self.servers, &record);
+            out.extend(record_line(&job.id, job.now.as_ref(), job.next_id));
+            match &job.now {
+                Some(server) => {
+                    self.servers.insert(job.id.clone(), server.clone());
+                }
+                None => {
+                    self.servers.shift_remove(&job.id);
+                }
             }
             self.next_id = self.next_id.max(job.next_id);
-            out.extend(line);
         }
         self.file.write_all(&out)?;
         self.file.sync_data()?;
@@ -307,7 +316,10 @@ mod tests {
         text.push_str("{\"next_id\": 9, \"put\": {\"id\": \"c\"");
         std::fs::write(&path, &text).expect("write");
         let (servers, next_id) = load(&path).expect("load");
-        assert_eq!(servers, vec![server("a", "A2")]);
+        assert_eq!(
+            servers.values().cloned().collect::<Vec<_>>(),
+            vec![server("a", "A2")]
+        );
         assert_eq!(next_id, 7);
 
         let broken = format!("garbage\n{text}");
@@ -327,7 +339,12 @@ mod tests {
                 .expect("json"),
         )
         .expect("write");
-        assert_eq!(load(&path).expect("load"), (vec![server("a", "A")], 3));
+        let (servers, next_id) = load(&path).expect("load");
+        assert_eq!(
+            servers.values().cloned().collect::<Vec<_>>(),
+            vec![server("a", "A")]
+        );
+        assert_eq!(next_id, 3);
         let _ = std::fs::remove_dir_all(dir);
     }
 
