@@ -240,6 +240,7 @@ fn string_enum_impls(ident: &Ident, wires: &[(Ident, String)], fallback: &Ident)
     let variants: Vec<&Ident> = wires.iter().map(|(v, _)| v).collect();
     let values: Vec<&String> = wires.iter().map(|(_, w)| w).collect();
     let expecting = format!("a string naming a {ident}");
+    let name = ident.to_string();
     let file: syn::File = parse_quote! {
         impl #ident {
             /// The value as it appears on the wire.
@@ -257,6 +258,17 @@ fn string_enum_impls(ident: &Ident, wires: &[(Ident, String)], fallback: &Ident)
         impl ::std::fmt::Display for #ident {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+        /// The values this version knows. An editor flags any other; the client still
+        /// sends it, for the service to judge.
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for #ident {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                #name.into()
+            }
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                ::schemars::json_schema!({"type": "string", "enum": [#(#values),*]})
             }
         }
         impl ::std::convert::From<&str> for #ident {

@@ -43,14 +43,32 @@ pub fn extend(types: &mut Vec<Item>, doc: &serde_json::Value) -> Result<()> {
                     extra.push(builder(s, &objects, tri_state)?);
                 }
                 s.attrs.push(parse_quote!(#[non_exhaustive]));
+                s.attrs.push(schema_derive());
             }
-            Item::Enum(e) => e.attrs.push(parse_quote!(#[non_exhaustive])),
+            Item::Enum(e) => {
+                // String enums get a hand-made schema (liberal.rs): their `Unknown` variant
+                // is any other string, which a derive would describe as an object.
+                let union = e.variants.iter().any(|v| {
+                    !matches!(v.fields, syn::Fields::Unit)
+                        && !v.ident.to_string().starts_with("Unknown")
+                });
+                if union {
+                    e.attrs.push(schema_derive());
+                }
+                e.attrs.push(parse_quote!(#[non_exhaustive]));
+            }
             _ => {}
         }
     }
     extra.extend(conversions(types, &bodies));
     types.extend(extra);
     Ok(())
+}
+
+/// `JsonSchema` for the manifest schema of the CLI, behind the raw crate's `schemars`
+/// feature, so that users who do not want it do not compile it.
+fn schema_derive() -> Attribute {
+    parse_quote!(#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))])
 }
 
 /// The type inside `Option<…>`, if `ty` is one.
@@ -213,6 +231,24 @@ fn builder(s: &ItemStruct, objects: &Objects, tri_state: bool) -> Result<Item> {
     } else {
         quote!()
     };
+    let defaults: serde_json::Map<String, serde_json::Value> = properties
+        .into_iter()
+        .flatten()
+        .filter_map(|(wire, p)| Some((wire.clone(), p.get("default")?.clone())))
+        .collect();
+    // Emitted for every request type, empty when the spec gives no default, so that code
+    // reading it keeps compiling when a default is added or removed.
+    let service_defaults = {
+        let text = lit(&serde_json::Value::Object(defaults).to_string());
+        quote! {
+            /// What the service gives the fields left unset, by wire name: the spec's
+            /// `default`s. An absent field and its default mean the same to the service.
+            pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                // Generated from the spec as JSON text, so it always parses.
+                ::serde_json::from_str(#text).unwrap_or_default()
+            }
+        }
+    };
     Ok(parse_quote! {
         impl #name {
             #[doc = #new_doc]
@@ -220,6 +256,7 @@ fn builder(s: &ItemStruct, objects: &Objects, tri_state: bool) -> Result<Item> {
                 Self { #(#init),* }
             }
             #empty
+            #service_defaults
             #(#methods)*
         }
     })

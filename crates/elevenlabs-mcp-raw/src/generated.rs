@@ -31,6 +31,7 @@ pub mod types {
     ///Any parameter value matches.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AnythingEvaluation {
         ///Discriminator: always `anything`.
         #[serde(rename = "type")]
@@ -62,12 +63,14 @@ pub mod types {
     ///Body of the (deprecated) approval-policy route.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApprovalPolicyUpdate {
         pub approval_policy: ApprovalPolicy,
     }
     ///An auth connection, directly or through an environment variable.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum AuthConnection {
         AuthConnectionLocator(AuthConnectionLocator),
@@ -88,6 +91,7 @@ pub mod types {
     ///Points at an auth connection stored in the workspace.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AuthConnectionLocator {
         ///Identifier of the stored auth connection.
         pub auth_connection_id: ::std::string::String,
@@ -95,6 +99,7 @@ pub mod types {
     ///Fills a tool input with a fixed value instead of letting the model choose it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ConstantInputOverride {
         ///The value sent for the input: any JSON value, including null.
         pub constant_value: ::serde_json::Value,
@@ -117,6 +122,7 @@ pub mod types {
     ///An agent that depends on the server, tagged by `type`.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum DependentAgent {
         AvailableAgent(DependentAvailableAgent),
@@ -137,6 +143,7 @@ pub mod types {
     ///An agent that uses this server and that the caller may see.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DependentAvailableAgent {
         ///The caller's access level on the agent.
         pub access_level: AccessLevel,
@@ -169,6 +176,7 @@ pub mod types {
     ///An agent that uses this server but that the caller has no access to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DependentUnknownAgent {
         ///Agent identifier.
         pub id: ::std::string::String,
@@ -195,6 +203,7 @@ pub mod types {
     ///Copies a value out of a tool response into a dynamic variable.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DynamicVariableAssignment {
         ///Dynamic variable that receives the value.
         pub dynamic_variable: ::std::string::String,
@@ -221,6 +230,7 @@ pub mod types {
     ///Fills a tool input from a dynamic variable.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DynamicVariableInputOverride {
         ///Name of the dynamic variable; must not be empty.
         pub dynamic_variable: ::std::string::String,
@@ -243,6 +253,7 @@ pub mod types {
     ///Resolves to the value of a conversation dynamic variable at call time.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DynamicVariableRef {
         ///Name of the dynamic variable.
         pub variable_name: ::std::string::String,
@@ -250,6 +261,7 @@ pub mod types {
     ///Resolves to the value of a workspace environment variable at call time.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct EnvVarLocator {
         ///Label of the environment variable.
         pub env_var_label: ::std::string::String,
@@ -257,6 +269,7 @@ pub mod types {
     ///Points at an environment variable of kind auth connection; resolved per environment at call time, falling back to the default environment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct EnvironmentAuthConnectionLocator {
         ///Label of the environment variable that holds the auth connection.
         pub env_var_label: ::std::string::String,
@@ -264,6 +277,7 @@ pub mod types {
     ///What went wrong: a list of validation problems (422), a message, or a status and message (other errors).
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum ErrorDetail {
         Array(::std::vec::Vec<ValidationError>),
@@ -285,6 +299,7 @@ pub mod types {
     ///A machine-readable status with a message for people.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ErrorStatus {
         ///What went wrong, for people.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -296,6 +311,7 @@ pub mod types {
     ///The parameter must equal a given string.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ExactEvaluation {
         ///The string the parameter must equal.
         pub expected_value: ::std::string::String,
@@ -329,6 +345,7 @@ pub mod types {
     ///The body of an error answer. For 422 it lists every problem found in the request, in FastAPI's shape; other errors carry a message or a status and message.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HttpValidationError {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<ErrorDetail>,
@@ -336,6 +353,7 @@ pub mod types {
     ///An icon a user interface may show for a tool (MCP protocol shape).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Icon {
         ///Media type of the icon.
         #[serde(
@@ -352,6 +370,7 @@ pub mod types {
     ///How one tool input is filled, tagged by `source`.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum InputOverride {
         ConstantInputOverride(ConstantInputOverride),
@@ -399,6 +418,7 @@ pub mod types {
     ///A language model judges whether the parameter fits a description.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct LlmEvaluation {
         ///What the model should check the parameter against.
         pub description: ::std::string::String,
@@ -417,6 +437,7 @@ pub mod types {
     ///Lets the model fill the input, optionally with a different prompt.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct LlmInputOverride {
         ///Replaces the input's schema description in the model's prompt; absent keeps the original.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -440,6 +461,7 @@ pub mod types {
     ///An MCP server registered in the workspace.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct McpServer {
         ///The caller's access to the server.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -455,6 +477,7 @@ pub mod types {
     ///Configuration of a remote MCP server: where it is, how to reach it and how its tools behave.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct McpServerConfig {
         ///How tool calls are approved.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -521,12 +544,14 @@ pub mod types {
     ///Body of the create route.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct McpServerCreateRequest {
         pub config: McpServerConfig,
     }
     ///All MCP servers of the workspace.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct McpServerList {
         ///The servers.
         pub mcp_servers: ::std::vec::Vec<McpServer>,
@@ -534,6 +559,7 @@ pub mod types {
     ///Bookkeeping the service keeps about a server.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct McpServerMetadata {
         ///Creation time in Unix seconds.
         pub created_at: i64,
@@ -544,6 +570,7 @@ pub mod types {
     ///A partial update of a server configuration: an absent field is left alone, `null` clears it, a value sets it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct McpServerUpdate {
         ///How tool calls are approved.
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
@@ -593,6 +620,7 @@ pub mod types {
     ///Leaves the input out of the call.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct OmitInputOverride {
         ///Discriminator: always `omit`.
         pub source: OmitInputOverrideSource,
@@ -613,6 +641,7 @@ pub mod types {
     ///How a mocked parameter is judged, tagged by `type`.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum ParameterEvaluation {
         LlmEvaluation(LlmEvaluation),
@@ -660,6 +689,7 @@ pub mod types {
     ///The parameter must match a regular expression.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RegexEvaluation {
         ///The regular expression.
         pub pattern: ::std::string::String,
@@ -678,6 +708,7 @@ pub mod types {
     ///A header value: plain text, a secret, a dynamic variable or an environment variable.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum RequestHeaderValue {
         String(::std::string::String),
@@ -705,6 +736,7 @@ pub mod types {
     ///A `_meta` value: a string, integer or boolean, a secret, a dynamic variable or an environment variable. (A fractional number would match both `integer` and `number` branches of a `oneOf`, so only `integer` is listed; the generated type keeps any other value verbatim.)
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum RequestMetaValue {
         String(::std::string::String),
@@ -744,6 +776,7 @@ pub mod types {
     ///Who created a resource and the caller's role on it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceAccessInfo {
         ///Where the caller's access comes from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -763,6 +796,7 @@ pub mod types {
     ///A condition on one parameter of a tool call.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResponseMockCondition {
         pub eval: ParameterEvaluation,
         ///Path of the parameter in the call arguments.
@@ -771,6 +805,7 @@ pub mod types {
     ///Refers to a secret kept in the workspace secret store, so the value never travels in the configuration.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct SecretLocator {
         ///Identifier of the workspace secret; not blank.
         pub secret_id: ::std::string::String,
@@ -778,6 +813,7 @@ pub mod types {
     ///A token kept in the workspace secret store or stored in place.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SecretToken {
         SecretLocator(SecretLocator),
@@ -798,6 +834,7 @@ pub mod types {
     ///A server address, in plain text or as a workspace secret.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum ServerUrl {
         String(::std::string::String),
@@ -813,6 +850,7 @@ pub mod types {
     ///A secret stored in place, encrypted, and visible to its owner only.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StoredSecret {
         ///Ciphertext of the secret.
         pub encrypted_value: ::std::string::String,
@@ -836,6 +874,7 @@ pub mod types {
     ///A tool as the MCP protocol describes it; keys are camelCase as in MCP.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Tool {
         ///Hints about the behaviour of the tool.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -875,6 +914,7 @@ pub mod types {
     ///Hints a server gives about a tool; advisory only.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ToolAnnotations {
         ///The tool may destroy data.
         #[serde(
@@ -907,6 +947,7 @@ pub mod types {
     ///Approves one tool of a server, pinning the definition that was approved.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ToolApproval {
         ///Whether calls to the tool still need approval.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -923,6 +964,7 @@ pub mod types {
     ///A stored tool approval: the tool and a hash of the definition that was approved.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ToolApprovalHash {
         ///Whether calls to the tool still need approval.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -988,6 +1030,7 @@ pub mod types {
     ///Settings for one tool that replace the server-wide ones.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ToolConfigOverride {
         ///Values copied from the response into dynamic variables.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1030,6 +1073,7 @@ pub mod types {
     ///Body of the create route for a tool override.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ToolConfigOverrideCreate {
         ///Values copied from the response into dynamic variables.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1072,6 +1116,7 @@ pub mod types {
     ///A partial update of a tool override: an absent field is left alone, `null` clears it, a value sets it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ToolConfigOverrideUpdate {
         ///Values copied from the response into dynamic variables.
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
@@ -1111,6 +1156,7 @@ pub mod types {
     ///Execution properties of a tool (MCP protocol shape).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ToolExecution {
         ///Whether the tool may run as a long-running task.
         #[serde(
@@ -1122,6 +1168,7 @@ pub mod types {
     ///The tools an MCP server reports, as fetched by ElevenLabs.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ToolList {
         ///Why listing failed, when `success` is false.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1134,6 +1181,7 @@ pub mod types {
     ///A canned response returned instead of calling the tool, in tests.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ToolResponseMock {
         ///Whether the mock result is an error.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1161,6 +1209,7 @@ pub mod types {
     ///One problem with a request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ValidationError {
         ///Where the problem is: `body`, `query` or `path`, then keys and indices.
         pub loc: ::std::vec::Vec<ValidationLocation>,
@@ -1173,6 +1222,7 @@ pub mod types {
     ///A step of a location path: a key or an index.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum ValidationLocation {
         String(::std::string::String),
@@ -1239,6 +1289,20 @@ pub mod types {
     impl ::std::fmt::Display for AccessLevel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for AccessLevel {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "AccessLevel".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "enum" : ["admin", "editor", "commenter", "viewer"]
+                }
+            )
         }
     }
     impl ::std::convert::From<&str> for AccessLevel {
@@ -1321,6 +1385,20 @@ pub mod types {
             f.write_str(self.as_str())
         }
     }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for AccessSource {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "AccessSource".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "enum" : ["creator", "explicit", "workspace_admin",
+                "workspace_default"] }
+            )
+        }
+    }
     impl ::std::convert::From<&str> for AccessSource {
         fn from(value: &str) -> Self {
             match value {
@@ -1398,6 +1476,17 @@ pub mod types {
             f.write_str(self.as_str())
         }
     }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for AnythingEvaluationType {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "AnythingEvaluationType".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!({ "type" : "string", "enum" : ["anything"] })
+        }
+    }
     impl ::std::convert::From<&str> for AnythingEvaluationType {
         fn from(value: &str) -> Self {
             match value {
@@ -1472,6 +1561,20 @@ pub mod types {
     impl ::std::fmt::Display for ApprovalPolicy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ApprovalPolicy {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ApprovalPolicy".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "enum" : ["auto_approve_all",
+                "require_approval_all", "require_approval_per_tool"] }
+            )
         }
     }
     impl ::std::convert::From<&str> for ApprovalPolicy {
@@ -1648,6 +1751,17 @@ pub mod types {
             f.write_str(self.as_str())
         }
     }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ConstantInputOverrideSource {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ConstantInputOverrideSource".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!({ "type" : "string", "enum" : ["constant"] })
+        }
+    }
     impl ::std::convert::From<&str> for ConstantInputOverrideSource {
         fn from(value: &str) -> Self {
             match value {
@@ -1749,6 +1863,17 @@ pub mod types {
             f.write_str(self.as_str())
         }
     }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for DependentAvailableAgentType {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "DependentAvailableAgentType".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!({ "type" : "string", "enum" : ["available"] })
+        }
+    }
     impl ::std::convert::From<&str> for DependentAvailableAgentType {
         fn from(value: &str) -> Self {
             match value {
@@ -1821,6 +1946,17 @@ pub mod types {
     impl ::std::fmt::Display for DependentUnknownAgentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for DependentUnknownAgentType {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "DependentUnknownAgentType".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!({ "type" : "string", "enum" : ["unknown"] })
         }
     }
     impl ::std::convert::From<&str> for DependentUnknownAgentType {
@@ -1897,6 +2033,17 @@ pub mod types {
             f.write_str(self.as_str())
         }
     }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for DynamicVariableAssignmentSource {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "DynamicVariableAssignmentSource".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!({ "type" : "string", "enum" : ["response"] })
+        }
+    }
     impl ::std::convert::From<&str> for DynamicVariableAssignmentSource {
         fn from(value: &str) -> Self {
             match value {
@@ -1969,6 +2116,19 @@ pub mod types {
     impl ::std::fmt::Display for DynamicVariableInputOverrideSource {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for DynamicVariableInputOverrideSource {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "DynamicVariableInputOverrideSource".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "enum" : ["dynamic_variable"] }
+            )
         }
     }
     impl ::std::convert::From<&str> for DynamicVariableInputOverrideSource {
@@ -2144,6 +2304,17 @@ pub mod types {
             f.write_str(self.as_str())
         }
     }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ExactEvaluationType {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ExactEvaluationType".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!({ "type" : "string", "enum" : ["exact"] })
+        }
+    }
     impl ::std::convert::From<&str> for ExactEvaluationType {
         fn from(value: &str) -> Self {
             match value {
@@ -2218,6 +2389,20 @@ pub mod types {
     impl ::std::fmt::Display for ExecutionMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ExecutionMode {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ExecutionMode".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "enum" : ["immediate", "post_tool_speech", "async"]
+                }
+            )
         }
     }
     impl ::std::convert::From<&str> for ExecutionMode {
@@ -2343,6 +2528,20 @@ pub mod types {
             f.write_str(self.as_str())
         }
     }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for InterruptionMode {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "InterruptionMode".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "enum" : ["allow", "disable_during_tool",
+                "disable_during_tool_and_turn"] }
+            )
+        }
+    }
     impl ::std::convert::From<&str> for InterruptionMode {
         fn from(value: &str) -> Self {
             match value {
@@ -2419,6 +2618,17 @@ pub mod types {
             f.write_str(self.as_str())
         }
     }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for LlmEvaluationType {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "LlmEvaluationType".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!({ "type" : "string", "enum" : ["llm"] })
+        }
+    }
     impl ::std::convert::From<&str> for LlmEvaluationType {
         fn from(value: &str) -> Self {
             match value {
@@ -2493,6 +2703,17 @@ pub mod types {
             f.write_str(self.as_str())
         }
     }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for LlmInputOverrideSource {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "LlmInputOverrideSource".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!({ "type" : "string", "enum" : ["llm"] })
+        }
+    }
     impl ::std::convert::From<&str> for LlmInputOverrideSource {
         fn from(value: &str) -> Self {
             match value {
@@ -2565,6 +2786,17 @@ pub mod types {
     impl ::std::fmt::Display for OmitInputOverrideSource {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for OmitInputOverrideSource {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "OmitInputOverrideSource".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!({ "type" : "string", "enum" : ["omit"] })
         }
     }
     impl ::std::convert::From<&str> for OmitInputOverrideSource {
@@ -2686,6 +2918,19 @@ pub mod types {
             f.write_str(self.as_str())
         }
     }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for PreToolSpeech {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "PreToolSpeech".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "enum" : ["auto", "force", "off"] }
+            )
+        }
+    }
     impl ::std::convert::From<&str> for PreToolSpeech {
         fn from(value: &str) -> Self {
             match value {
@@ -2760,6 +3005,17 @@ pub mod types {
     impl ::std::fmt::Display for RegexEvaluationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for RegexEvaluationType {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "RegexEvaluationType".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!({ "type" : "string", "enum" : ["regex"] })
         }
     }
     impl ::std::convert::From<&str> for RegexEvaluationType {
@@ -3265,6 +3521,19 @@ pub mod types {
             f.write_str(self.as_str())
         }
     }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for TaskSupport {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "TaskSupport".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "enum" : ["forbidden", "optional", "required"] }
+            )
+        }
+    }
     impl ::std::convert::From<&str> for TaskSupport {
         fn from(value: &str) -> Self {
             match value {
@@ -3340,6 +3609,19 @@ pub mod types {
     impl ::std::fmt::Display for ToolApprovalPolicy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ToolApprovalPolicy {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ToolApprovalPolicy".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "enum" : ["auto_approved", "requires_approval"] }
+            )
         }
     }
     impl ::std::convert::From<&str> for ToolApprovalPolicy {
@@ -3421,6 +3703,20 @@ pub mod types {
             f.write_str(self.as_str())
         }
     }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ToolCallSound {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ToolCallSound".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "enum" : ["typing", "elevator1", "elevator2",
+                "elevator3", "elevator4"] }
+            )
+        }
+    }
     impl ::std::convert::From<&str> for ToolCallSound {
         fn from(value: &str) -> Self {
             match value {
@@ -3498,6 +3794,17 @@ pub mod types {
     impl ::std::fmt::Display for ToolCallSoundBehavior {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ToolCallSoundBehavior {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ToolCallSoundBehavior".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!({ "type" : "string", "enum" : ["auto", "always"] })
         }
     }
     impl ::std::convert::From<&str> for ToolCallSoundBehavior {
@@ -3580,6 +3887,20 @@ pub mod types {
             f.write_str(self.as_str())
         }
     }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ToolCallSoundOverride {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ToolCallSoundOverride".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "enum" : ["typing", "elevator1", "elevator2",
+                "elevator3", "elevator4", "off"] }
+            )
+        }
+    }
     impl ::std::convert::From<&str> for ToolCallSoundOverride {
         fn from(value: &str) -> Self {
             match value {
@@ -3658,6 +3979,19 @@ pub mod types {
     impl ::std::fmt::Display for Transport {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    /// The values this version knows. An editor flags any other; the client still
+    /// sends it, for the service to judge.
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for Transport {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "Transport".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "enum" : ["SSE", "STREAMABLE_HTTP"] }
+            )
         }
     }
     impl ::std::convert::From<&str> for Transport {
@@ -3825,6 +4159,11 @@ pub mod types {
                 type_: type_.into(),
             }
         }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
+        }
     }
     impl ApprovalPolicyUpdate {
         /// A value with its required fields (`approval_policy`); every other field is left unset.
@@ -3837,6 +4176,11 @@ pub mod types {
         pub fn is_empty(&self) -> bool {
             true
         }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
+        }
     }
     impl AuthConnectionLocator {
         /// A value with its required fields (`auth_connection_id`); every other field is left unset.
@@ -3844,6 +4188,11 @@ pub mod types {
             Self {
                 auth_connection_id: auth_connection_id.into(),
             }
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
         }
     }
     impl ConstantInputOverride {
@@ -3856,6 +4205,11 @@ pub mod types {
                 constant_value: constant_value.into(),
                 source: source.into(),
             }
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{\"source\":\"constant\"}").unwrap_or_default()
         }
     }
     impl DynamicVariableAssignment {
@@ -3871,6 +4225,14 @@ pub mod types {
                 source: ::std::default::Default::default(),
                 value_path: value_path.into(),
             }
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str(
+                "{\"preserve_native_type\":false,\"sanitize\":false,\"source\":\"response\"}",
+            )
+            .unwrap_or_default()
         }
         /// Sets `preserve_native_type`: Keep lists and objects as JSON values instead of turning them into strings.
         #[must_use]
@@ -3905,6 +4267,11 @@ pub mod types {
                 source: source.into(),
             }
         }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{\"source\":\"dynamic_variable\"}").unwrap_or_default()
+        }
     }
     impl DynamicVariableRef {
         /// A value with its required fields (`variable_name`); every other field is left unset.
@@ -3912,6 +4279,11 @@ pub mod types {
             Self {
                 variable_name: variable_name.into(),
             }
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
         }
     }
     impl EnvVarLocator {
@@ -3921,6 +4293,11 @@ pub mod types {
                 env_var_label: env_var_label.into(),
             }
         }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
+        }
     }
     impl EnvironmentAuthConnectionLocator {
         /// A value with its required fields (`env_var_label`); every other field is left unset.
@@ -3928,6 +4305,11 @@ pub mod types {
             Self {
                 env_var_label: env_var_label.into(),
             }
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
         }
     }
     impl ExactEvaluation {
@@ -3941,6 +4323,11 @@ pub mod types {
                 type_: type_.into(),
             }
         }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
+        }
     }
     impl LlmEvaluation {
         /// A value with its required fields (`type_`, `description`); every other field is left unset.
@@ -3953,6 +4340,11 @@ pub mod types {
                 type_: type_.into(),
             }
         }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
+        }
     }
     impl LlmInputOverride {
         /// A value with its required fields (`source`); every other field is left unset.
@@ -3961,6 +4353,11 @@ pub mod types {
                 prompt: ::std::default::Default::default(),
                 source: source.into(),
             }
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{\"source\":\"llm\"}").unwrap_or_default()
         }
         /// Sets `prompt`: Replaces the input's schema description in the model's prompt; absent keeps the original.
         #[must_use]
@@ -3997,6 +4394,14 @@ pub mod types {
                 transport: ::std::default::Default::default(),
                 url: url.into(),
             }
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str(
+                    "{\"approval_policy\":\"require_approval_all\",\"description\":\"\",\"disable_compression\":false,\"disable_interruptions\":false,\"execution_mode\":\"immediate\",\"force_pre_tool_speech\":false,\"interruption_mode\":\"allow\",\"pre_tool_speech\":\"auto\",\"response_timeout_secs\":30,\"tool_call_sound_behavior\":\"auto\",\"transport\":\"SSE\"}",
+                )
+                .unwrap_or_default()
         }
         /// Sets `approval_policy`: How tool calls are approved.
         #[must_use]
@@ -4139,6 +4544,11 @@ pub mod types {
                 config: config.into(),
             }
         }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
+        }
     }
     impl McpServerUpdate {
         /// A value with every field left unset.
@@ -4176,6 +4586,11 @@ pub mod types {
                 && self.secret_token.is_keep()
                 && self.tool_call_sound.is_keep()
                 && self.tool_call_sound_behavior.is_keep()
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
         }
         /// Sets `approval_policy`: How tool calls are approved.
         #[must_use]
@@ -4369,6 +4784,11 @@ pub mod types {
                 source: source.into(),
             }
         }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{\"source\":\"omit\"}").unwrap_or_default()
+        }
     }
     impl RegexEvaluation {
         /// A value with its required fields (`type_`, `pattern`); every other field is left unset.
@@ -4380,6 +4800,11 @@ pub mod types {
                 pattern: pattern.into(),
                 type_: type_.into(),
             }
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
         }
     }
     impl ResponseMockCondition {
@@ -4393,6 +4818,11 @@ pub mod types {
                 path: path.into(),
             }
         }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
+        }
     }
     impl SecretLocator {
         /// A value with its required fields (`secret_id`); every other field is left unset.
@@ -4400,6 +4830,11 @@ pub mod types {
             Self {
                 secret_id: secret_id.into(),
             }
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
         }
     }
     impl StoredSecret {
@@ -4417,6 +4852,11 @@ pub mod types {
                 nonce: nonce.into(),
             }
         }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
+        }
     }
     impl ToolApproval {
         /// A value with its required fields (`tool_name`, `tool_description`); every other field is left unset.
@@ -4430,6 +4870,12 @@ pub mod types {
                 tool_description: tool_description.into(),
                 tool_name: tool_name.into(),
             }
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{\"approval_policy\":\"requires_approval\"}")
+                .unwrap_or_default()
         }
         /// Sets `approval_policy`: Whether calls to the tool still need approval.
         #[must_use]
@@ -4464,6 +4910,12 @@ pub mod types {
                 tool_name: tool_name.into(),
             }
         }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{\"approval_policy\":\"requires_approval\"}")
+                .unwrap_or_default()
+        }
         /// Sets `approval_policy`: Whether calls to the tool still need approval.
         #[must_use]
         pub fn approval_policy(
@@ -4491,6 +4943,11 @@ pub mod types {
                 tool_call_sound_behavior: ::std::default::Default::default(),
                 tool_name: tool_name.into(),
             }
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
         }
         /// Sets `assignments`: Values copied from the response into dynamic variables.
         #[must_use]
@@ -4596,6 +5053,11 @@ pub mod types {
                 tool_call_sound_behavior: ::std::default::Default::default(),
                 tool_name: tool_name.into(),
             }
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
         }
         /// Sets `assignments`: Values copied from the response into dynamic variables.
         #[must_use]
@@ -4714,6 +5176,11 @@ pub mod types {
                 && self.response_timeout_secs.is_keep()
                 && self.tool_call_sound.is_keep()
                 && self.tool_call_sound_behavior.is_keep()
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{}").unwrap_or_default()
         }
         /// Sets `assignments`: Values copied from the response into dynamic variables.
         #[must_use]
@@ -4876,6 +5343,11 @@ pub mod types {
                 mock_result: mock_result.into(),
                 parameter_conditions: ::std::default::Default::default(),
             }
+        }
+        /// What the service gives the fields left unset, by wire name: the spec's
+        /// `default`s. An absent field and its default mean the same to the service.
+        pub fn service_defaults() -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            ::serde_json::from_str("{\"is_error\":false}").unwrap_or_default()
         }
         /// Sets `is_error`: Whether the mock result is an error.
         #[must_use]
