@@ -106,6 +106,29 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The tools of a tools file: a JSON object mapping server URLs to arrays of MCP tools,
+    /// with the key `"*"` for every other URL (what the binary's `--tools FILE` reads).
+    ///
+    /// # Errors
+    ///
+    /// The text is not such an object; the message says what is wrong.
+    pub fn tools_json(mut self, text: &[u8]) -> Result<Self, String> {
+        let fixtures: serde_json::Map<String, Value> =
+            serde_json::from_slice(text).map_err(|e| e.to_string())?;
+        for (url, tools) in fixtures {
+            let tools = tools
+                .as_array()
+                .cloned()
+                .ok_or(format!("`{url}` must map to an array of tools"))?;
+            self = if url == "*" {
+                self.default_tools(tools)
+            } else {
+                self.tools_for(url, tools)
+            };
+        }
+        Ok(self)
+    }
+
     /// A fault in force from the start (more can be added while it runs, through
     /// [`Emulator::faults`]).
     #[must_use]

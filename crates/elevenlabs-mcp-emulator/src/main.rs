@@ -5,7 +5,6 @@
 use std::process::ExitCode;
 
 use elevenlabs_mcp_emulator::{Emulator, FaultRule};
-use serde_json::Value;
 
 const USAGE: &str = "\
 usage: elevenlabs-mcp-emulator [--port PORT] [--state FILE] [--tools FILE] [--fault RULE]...
@@ -31,21 +30,9 @@ fn parse(args: Vec<String>) -> Result<elevenlabs_mcp_emulator::EmulatorBuilder, 
             "--tools" => {
                 let path = value("--tools")?;
                 let text = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
-                let fixtures: serde_json::Map<String, Value> =
-                    serde_json::from_slice(&text).map_err(|e| format!("{path}: {e}"))?;
-                let mut b = builder;
-                for (url, tools) in fixtures {
-                    let tools = tools
-                        .as_array()
-                        .cloned()
-                        .ok_or(format!("{path}: `{url}` must map to an array of tools"))?;
-                    b = if url == "*" {
-                        b.default_tools(tools)
-                    } else {
-                        b.tools_for(url, tools)
-                    };
-                }
-                b
+                builder
+                    .tools_json(&text)
+                    .map_err(|e| format!("{path}: {e}"))?
             }
             "--fault" => {
                 let rule: FaultRule = value("--fault")?.parse().map_err(|e| format!("{e}"))?;

@@ -1,5 +1,8 @@
 //! Starting the emulator binary for a test, and speaking plain HTTP/1.1 to it.
 
+// Each test binary that includes this module uses only some of its helpers.
+#![allow(dead_code)]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -9,7 +12,6 @@ pub struct Running(Child);
 
 impl Running {
     /// Kills the process at once (SIGKILL): no shutdown, no flushing.
-    #[allow(dead_code)]
     pub fn kill(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
