@@ -1,0 +1,28 @@
+//! `elevenlabs-mcp`: every operation of the ElevenLabs MCP servers API from a shell, the
+//! workspace's MCP servers as code (`pull`, `plan`, `apply`), and a tool drift audit
+//! (`tools pin`, `tools audit`). Run `elevenlabs-mcp --help`.
+
+mod audit;
+mod cli;
+mod commands;
+mod connect;
+mod fields;
+mod manifest;
+mod output;
+mod resolve;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli).await {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

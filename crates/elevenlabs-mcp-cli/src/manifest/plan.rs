@@ -1,0 +1,460 @@
+//! What `apply` would do: the manifest against the workspace, field by field.
+//!
+//! A field the manifest leaves out means the service's default (the spec's `default`, or
+//! nothing), so a server the service filled in with defaults matches a manifest that does
+//! not mention them, and a field removed from the manifest is cleared.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use elevenlabs_mcp::{
+    McpServer, McpServerConfig, McpServerUpdate, ToolApproval, ToolConfigOverride,
+};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::{DesiredServer, Manifest, schema};
+use crate::output::Style;
+
+/// One field that differs: as it is, and as it will be (`None`: absent, the default).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FieldChange {
+    /// The field's wire name.
+    pub field: String,
+    /// Now.
+    pub from: Option<Value>,
+    /// After `apply`.
+    pub to: Option<Value>,
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// Register a server.
+    CreateServer {
+        /// Its name.
+        server: String,
+        /// The fields written for it.
+        fields: Map<String, Value>,
+    },
+    /// Change a server's fields in place (`PATCH`).
+    UpdateServer {
+        server: String,
+        id: String,
+        changes: Vec<FieldChange>,
+    },
+    /// A field the API cannot change in place differs: delete the server and create it anew.
+    ReplaceServer {
+        server: String,
+        id: String,
+        changes: Vec<FieldChange>,
+        fields: Map<String, Value>,
+    },
+    /// Remove a server the manifest does not name (only with `--prune`).
+    DeleteServer { server: String, id: String },
+    /// Approve a tool (its current definition, as the server lists it).
+    Approve {
+        server: String,
+        tool: String,
+        policy: Option<String>,
+    },
+    /// Withdraw a tool's approval.
+    Unapprove { server: String, tool: String },
+    /// Create a tool's override.
+    CreateToolConfig {
+        server: String,
+        tool: String,
+        fields: Map<String, Value>,
+    },
+    /// Change a tool's override.
+    UpdateToolConfig {
+        server: String,
+        tool: String,
+        changes: Vec<FieldChange>,
+    },
+    /// Remove a tool's override.
+    DeleteToolConfig { server: String, tool: String },
+}
+
+impl Action {
+    /// One line saying what the step does.
+    pub fn headline(&self) -> String {
+        match self {
+            Self::CreateServer { server, .. } => format!("+ create server {server:?}"),
+            Self::UpdateServer { server, id, .. } => format!("~ update server {server:?} ({id})"),
+            Self::ReplaceServer { server, id, .. } => {
+                format!(
+                    "-/+ replace server {server:?} ({id}): a changed field cannot be updated in place"
+                )
+            }
+            Self::DeleteServer { server, id } => format!("- delete server {server:?} ({id})"),
+            Self::Approve {
+                server,
+                tool,
+                policy,
+            } => format!(
+                "+ approve tool {tool:?} on {server:?}{}",
+                policy
+                    .as_ref()
+                    .map(|p| format!(" ({p})"))
+                    .unwrap_or_default()
+            ),
+            Self::Unapprove { server, tool } => {
+                format!("- withdraw the approval of tool {tool:?} on {server:?}")
+            }
+            Self::CreateToolConfig { server, tool, .. } => {
+                format!("+ create the config of tool {tool:?} on {server:?}")
+            }
+            Self::UpdateToolConfig { server, tool, .. } => {
+                format!("~ update the config of tool {tool:?} on {server:?}")
+            }
+            Self::DeleteToolConfig { server, tool } => {
+                format!("- delete the config of tool {tool:?} on {server:?}")
+            }
+        }
+    }
+
+    /// `(add, change, destroy)`, for the plan's count.
+    fn weight(&self) -> (usize, usize, usize) {
+        match self {
+            Self::CreateServer { .. } | Self::Approve { .. } | Self::CreateToolConfig { .. } => {
+                (1, 0, 0)
+            }
+            Self::UpdateServer { .. } | Self::UpdateToolConfig { .. } => (0, 1, 0),
+            Self::ReplaceServer { .. } => (1, 0, 1),
+            Self::DeleteServer { .. } | Self::Unapprove { .. } | Self::DeleteToolConfig { .. } => {
+                (0, 0, 1)
+            }
+        }
+    }
+}
+
+/// What `apply` would do.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Plan {
+    /// The steps, in the order `apply` takes them.
+    pub actions: Vec<Action>,
+    /// Servers of the workspace the manifest does not name, left alone (without `--prune`).
+    pub unmanaged: Vec<String>,
+}
+
+/// A server of the workspace, in the manifest's terms.
+#[derive(Debug, Clone)]
+pub struct Actual {
+    pub id: String,
+    pub name: String,
+    pub fields: Map<String, Value>,
+    pub approvals: BTreeMap<String, Option<String>>,
+    pub tool_configs: BTreeMap<String, Map<String, Value>>,
+}
+
+impl Actual {
+    /// Reads a server as the API returned it.
+    pub fn of(server: &McpServer) -> Self {
+        let mut fields = match serde_json::to_value(&server.config) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        fields.retain(|_, v| !v.is_null());
+        // A secret stored in place is written (and compared) by its id, never its value.
+        if let Some(token) = fields.get_mut("secret_token")
+            && token.get("encrypted_value").is_some()
+        {
+            *token = serde_json::json!({"secret_id": token["id"].clone()});
+        }
+        let approvals = server
+            .config
+            .tool_approval_hashes
+            .iter()
+            .flatten()
+            .map(|a| {
+                (
+                    a.tool_name.clone(),
+                    a.approval_policy.as_ref().map(ToString::to_string),
+                )
+            })
+            .collect();
+        let tool_configs = server
+            .config
+            .tool_config_overrides
+            .iter()
+            .flatten()
+            .map(|o| {
+                let mut fields = match serde_json::to_value(o) {
+                    Ok(Value::Object(map)) => map,
+                    _ => Map::new(),
+                };
+                fields.remove("tool_name");
+                fields.retain(|_, v| !v.is_null());
+                (o.tool_name.clone(), fields)
+            })
+            .collect();
+        for managed in schema::MANAGED {
+            fields.remove(managed);
+        }
+        Self {
+            id: server.id.clone(),
+            name: server.config.name.clone(),
+            fields,
+            approvals,
+            tool_configs,
+        }
+    }
+}
+
+/// The fields that differ between `now` and `wanted`, an absent field standing for its
+/// default.
+pub fn diff(
+    now: &Map<String, Value>,
+    wanted: &Map<String, Value>,
+    defaults: &Map<String, Value>,
+) -> Vec<FieldChange> {
+    let effective = |map: &Map<String, Value>, key: &str| -> Option<Value> {
+        map.get(key)
+            .filter(|v| !v.is_null())
+            .or_else(|| defaults.get(key))
+            .cloned()
+    };
+    let mut keys: Vec<&String> = now.keys().chain(wanted.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| effective(now, k) != effective(wanted, k))
+        .map(|k| FieldChange {
+            field: k.clone(),
+            from: now.get(k).cloned(),
+            to: wanted.get(k).cloned(),
+        })
+        .collect()
+}
+
+/// The plan that takes the workspace (`servers`) to the manifest.
+///
+/// # Errors
+///
+/// The workspace has two servers of a name the manifest uses: which one is meant cannot
+/// be told.
+pub fn plan(manifest: &Manifest, servers: &[McpServer], prune: bool) -> Result<Plan, String> {
+    let actual: Vec<Actual> = servers.iter().map(Actual::of).collect();
+    let config_defaults = McpServerConfig::service_defaults();
+    let override_defaults = ToolConfigOverride::service_defaults();
+    let approval_default = ToolApproval::service_defaults()
+        .get("approval_policy")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let updatable = schema::properties(&schema::of::<McpServerUpdate>());
+    let mut out = Plan::default();
+    for desired in &manifest.servers {
+        let matching: Vec<&Actual> = actual.iter().filter(|a| a.name == desired.name).collect();
+        let current = match matching.as_slice() {
+            [] => None,
+            [one] => Some(*one),
+            many => {
+                let ids: Vec<&str> = many.iter().map(|a| a.id.as_str()).collect();
+                return Err(format!(
+                    "the workspace has {} servers named {:?} ({}): rename or delete all but one",
+                    many.len(),
+                    desired.name,
+                    ids.join(", ")
+                ));
+            }
+        };
+        let Some(current) = current else {
+            out.actions.push(Action::CreateServer {
+                server: desired.name.clone(),
+                fields: desired.fields.clone(),
+            });
+            children(
+                &mut out,
+                desired,
+                None,
+                &approval_default,
+                &override_defaults,
+            );
+            continue;
+        };
+        let changes = diff(&current.fields, &desired.fields, &config_defaults);
+        if changes.iter().any(|c| !updatable.contains(&c.field)) {
+            out.actions.push(Action::ReplaceServer {
+                server: desired.name.clone(),
+                id: current.id.clone(),
+                changes,
+                fields: desired.fields.clone(),
+            });
+            children(
+                &mut out,
+                desired,
+                None,
+                &approval_default,
+                &override_defaults,
+            );
+            continue;
+        }
+        if !changes.is_empty() {
+            out.actions.push(Action::UpdateServer {
+                server: desired.name.clone(),
+                id: current.id.clone(),
+                changes,
+            });
+        }
+        children(
+            &mut out,
+            desired,
+            Some(current),
+            &approval_default,
+            &override_defaults,
+        );
+    }
+    for server in &actual {
+        if manifest.servers.iter().any(|d| d.name == server.name) {
+            continue;
+        }
+        if prune {
+            out.actions.push(Action::DeleteServer {
+                server: server.name.clone(),
+                id: server.id.clone(),
+            });
+        } else {
+            out.unmanaged.push(server.name.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Approvals and overrides of one server; `current` is `None` for a server that is
+/// (re)created, which starts with neither.
+fn children(
+    out: &mut Plan,
+    desired: &DesiredServer,
+    current: Option<&Actual>,
+    approval_default: &Option<String>,
+    override_defaults: &Map<String, Value>,
+) {
+    let empty = BTreeMap::new();
+    let now_approvals = current.map_or(&empty, |c| &c.approvals);
+    let effective = |p: &Option<String>| p.clone().or_else(|| approval_default.clone());
+    for (tool, policy) in &desired.approvals {
+        let same = now_approvals
+            .get(tool)
+            .is_some_and(|now| effective(now) == effective(policy));
+        if !same {
+            out.actions.push(Action::Approve {
+                server: desired.name.clone(),
+                tool: tool.clone(),
+                policy: policy.clone(),
+            });
+        }
+    }
+    for tool in now_approvals
+        .keys()
+        .filter(|t| !desired.approvals.contains_key(*t))
+    {
+        out.actions.push(Action::Unapprove {
+            server: desired.name.clone(),
+            tool: tool.clone(),
+        });
+    }
+    let empty = BTreeMap::new();
+    let now_configs = current.map_or(&empty, |c| &c.tool_configs);
+    for (tool, fields) in &desired.tool_configs {
+        match now_configs.get(tool) {
+            None => out.actions.push(Action::CreateToolConfig {
+                server: desired.name.clone(),
+                tool: tool.clone(),
+                fields: fields.clone(),
+            }),
+            Some(now) => {
+                let changes = diff(now, fields, override_defaults);
+                if !changes.is_empty() {
+                    out.actions.push(Action::UpdateToolConfig {
+                        server: desired.name.clone(),
+                        tool: tool.clone(),
+                        changes,
+                    });
+                }
+            }
+        }
+    }
+    for tool in now_configs
+        .keys()
+        .filter(|t| !desired.tool_configs.contains_key(*t))
+    {
+        out.actions.push(Action::DeleteToolConfig {
+            server: desired.name.clone(),
+            tool: tool.clone(),
+        });
+    }
+}
+
+fn show(value: Option<&Value>) -> String {
+    match value {
+        None => "(default)".to_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+impl Plan {
+    /// Whether there is nothing to do.
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+    }
+
+    /// The closing line: how many things are added, changed and destroyed.
+    pub fn summary(&self) -> String {
+        if self.is_empty() {
+            return "No changes: the workspace matches the manifest.".to_owned();
+        }
+        let (add, change, destroy) = self.actions.iter().fold((0, 0, 0), |acc, a| {
+            let w = a.weight();
+            (acc.0 + w.0, acc.1 + w.1, acc.2 + w.2)
+        });
+        format!("Plan: {add} to add, {change} to change, {destroy} to destroy.")
+    }
+
+    /// The plan for people: a headline per step, its fields below, then the count.
+    pub fn render(&self, style: Style) -> String {
+        let mut out = String::new();
+        for action in &self.actions {
+            let line = action.headline();
+            let painted = match line.chars().next() {
+                Some('+') => style.green(&line),
+                Some('~') => style.yellow(&line),
+                _ => style.red(&line),
+            };
+            let _ = writeln!(out, "{painted}");
+            match action {
+                Action::CreateServer { fields, .. } | Action::CreateToolConfig { fields, .. } => {
+                    for (k, v) in fields {
+                        let _ = writeln!(out, "    {k}: {}", show(Some(v)));
+                    }
+                }
+                Action::UpdateServer { changes, .. }
+                | Action::ReplaceServer { changes, .. }
+                | Action::UpdateToolConfig { changes, .. } => {
+                    for c in changes {
+                        let _ = writeln!(
+                            out,
+                            "    {}: {} → {}",
+                            c.field,
+                            show(c.from.as_ref()),
+                            show(c.to.as_ref())
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !self.unmanaged.is_empty() {
+            let _ = writeln!(
+                out,
+                "{} server(s) of the workspace are not in the manifest and are left alone (--prune deletes them): {}",
+                self.unmanaged.len(),
+                self.unmanaged.join(", ")
+            );
+        }
+        let _ = writeln!(out, "{}", style.bold(&self.summary()));
+        out
+    }
+}

@@ -1,0 +1,176 @@
+//! The manifest's JSON Schema, derived from the generated types (the raw crate's
+//! `schemars` feature), and what the checks read from it: which keys each object takes
+//! and which enum values this version knows.
+
+use elevenlabs_mcp::{McpServerConfig, ToolApprovalPolicy, ToolConfigOverride};
+use serde_json::{Map, Value, json};
+
+/// The keys of a server's configuration that the manifest writes its own way: approvals
+/// and overrides have their own lists (`tool_approvals`, `tool_configs`).
+pub const MANAGED: [&str; 2] = ["tool_approval_hashes", "tool_config_overrides"];
+
+/// The schema of a generated type as JSON (`$defs` included).
+pub fn of<T: schemars::JsonSchema>() -> Value {
+    serde_json::to_value(schemars::schema_for!(T)).unwrap_or(Value::Null)
+}
+
+/// The property names of an object schema.
+pub fn properties(schema: &Value) -> Vec<String> {
+    schema["properties"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Follows `$ref`s (into `root`'s `$defs`) and unwraps an `Option`'s `anyOf: [T, null]`.
+pub fn resolve<'a>(root: &'a Value, mut schema: &'a Value) -> &'a Value {
+    loop {
+        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+            match r.strip_prefix('#').and_then(|p| root.pointer(p)) {
+                Some(target) => schema = target,
+                None => return schema,
+            }
+            continue;
+        }
+        let branches = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array);
+        if let Some(branches) = branches {
+            let real: Vec<&Value> = branches.iter().filter(|b| b["type"] != "null").collect();
+            if real.len() == 1 && real.len() < branches.len() {
+                schema = real[0];
+                continue;
+            }
+        }
+        return schema;
+    }
+}
+
+/// Strings in `value` that a schema's `enum` (directly, or through an `Option`) does not
+/// list: `(path, value, known values)`, so the caller can warn and send them anyway.
+pub fn unknown_enum_values(
+    root: &Value,
+    schema: &Value,
+    value: &Value,
+    path: &str,
+    out: &mut Vec<(String, String, Vec<String>)>,
+) {
+    let schema = resolve(root, schema);
+    if let (Some(known), Some(text)) = (schema["enum"].as_array(), value.as_str()) {
+        if !known.iter().any(|k| k == value) {
+            let names = known.iter().filter_map(Value::as_str).map(str::to_owned);
+            out.push((path.to_owned(), text.to_owned(), names.collect()));
+        }
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let child = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                if let Some(prop) = schema["properties"].get(k) {
+                    unknown_enum_values(root, prop, v, &child, out);
+                } else if let Some(extra) =
+                    schema.get("additionalProperties").filter(|a| a.is_object())
+                {
+                    unknown_enum_values(root, extra, v, &child, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item) = schema.get("items") {
+                for (i, v) in items.iter().enumerate() {
+                    unknown_enum_values(root, item, v, &format!("{path}[{i}]"), out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The manifest's JSON Schema: a list of servers, each a server configuration (without
+/// the two lists the manifest writes its own way) plus `tool_approvals` and
+/// `tool_configs`; unknown keys are refused, as the CLI refuses them.
+pub fn manifest() -> Value {
+    let mut config = of::<McpServerConfig>();
+    let override_schema = of::<ToolConfigOverride>();
+    let policy = of::<ToolApprovalPolicy>();
+    let mut defs = Map::new();
+    for schema in [&config, &override_schema] {
+        if let Some(d) = schema.get("$defs").and_then(Value::as_object) {
+            defs.extend(d.clone());
+        }
+    }
+    defs.insert("ToolApprovalPolicy".into(), strip_meta(policy));
+
+    let mut server = strip_meta(config.take());
+    if let Some(props) = server.get_mut("properties").and_then(Value::as_object_mut) {
+        for managed in MANAGED {
+            props.remove(managed);
+        }
+        props.insert(
+            "tool_approvals".into(),
+            json!({
+                "description": "Tools approved on this server (for `require_approval_per_tool`), by name, as the server lists them.",
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["tool"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "tool": {"type": "string", "description": "The tool's name."},
+                        "policy": {"$ref": "#/$defs/ToolApprovalPolicy"}
+                    }
+                }
+            }),
+        );
+        let mut item = strip_meta(override_schema);
+        if let Some(p) = item.get_mut("properties").and_then(Value::as_object_mut)
+            && let Some(name) = p.remove("tool_name")
+        {
+            p.insert("tool".into(), name);
+        }
+        if let Some(required) = item.get_mut("required").and_then(Value::as_array_mut) {
+            for r in required.iter_mut() {
+                if r == "tool_name" {
+                    *r = json!("tool");
+                }
+            }
+        }
+        item["additionalProperties"] = json!(false);
+        props.insert(
+            "tool_configs".into(),
+            json!({
+                "description": "Per-tool overrides of the server's settings, by tool name.",
+                "type": "array",
+                "items": item
+            }),
+        );
+    }
+    server["additionalProperties"] = json!(false);
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "elevenlabs-mcp manifest",
+        "description": "The MCP servers of an ElevenLabs workspace, as `elevenlabs-mcp plan` and `apply` read them.",
+        "type": "object",
+        "required": ["servers"],
+        "additionalProperties": false,
+        "properties": {
+            "servers": {"type": "array", "items": server}
+        },
+        "$defs": defs
+    })
+}
+
+fn strip_meta(mut schema: Value) -> Value {
+    if let Some(o) = schema.as_object_mut() {
+        o.remove("$schema");
+        o.remove("$defs");
+        o.remove("title");
+    }
+    schema
+}

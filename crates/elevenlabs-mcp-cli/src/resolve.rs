@@ -1,0 +1,39 @@
+//! `SERVER` on the command line: an id, or a server's exact name.
+
+use elevenlabs_mcp::{Client, McpServer};
+
+/// The id of the server `reference` names: a server with that id, else the one server of
+/// that exact name.
+///
+/// # Errors
+///
+/// No server has that id or name, or several have that name (the message lists them).
+pub async fn server(client: &Client, reference: &str) -> Result<McpServer, String> {
+    let servers = client
+        .mcp_servers()
+        .list()
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some(s) = servers.iter().find(|s| s.id == reference) {
+        return Ok(s.clone());
+    }
+    let named: Vec<&McpServer> = servers
+        .iter()
+        .filter(|s| s.config.name == reference)
+        .collect();
+    match named.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(format!("no server has the id or name {reference:?}")),
+        many => {
+            let list: Vec<String> = many
+                .iter()
+                .map(|s| format!("  {} ({})", s.id, s.config.name))
+                .collect();
+            Err(format!(
+                "{} servers are named {reference:?}; give the id of one:\n{}",
+                many.len(),
+                list.join("\n")
+            ))
+        }
+    }
+}
