@@ -6,23 +6,9 @@
 //! Builds a scratch program outside the workspace, sharing `target/scratch-maintainer` with
 //! the maintainer test so that dependencies are compiled once.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits in the workspace")
-        .to_path_buf()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
+use support::{scratch_cargo, text, workspace};
 
 const MAIN: &str = r#"
 fn main() {
@@ -57,15 +43,7 @@ fn a_consumer_with_bare_reqwest_builds_default_clients() {
     .expect("manifest");
     std::fs::copy(workspace().join("Cargo.lock"), app.join("Cargo.lock")).expect("lock");
     std::fs::write(app.join("src/main.rs"), MAIN).expect("main");
-    let run = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(&app)
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace().join("target/scratch-maintainer"),
-        )
-        .args(["run", "--offline", "--quiet"])
-        .output()
-        .expect("cargo runs");
+    let run = scratch_cargo(&app, &["run", "--offline", "--quiet"]);
     assert!(run.status.success(), "the consumer failed:\n{}", text(&run));
     assert!(text(&run).contains("both clients built"), "{}", text(&run));
 }

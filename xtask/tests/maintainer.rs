@@ -10,23 +10,12 @@
 //! Slow on a cold cache (it compiles a workspace); the scratch builds share
 //! `target/scratch-maintainer`, so later runs rebuild only the workspace's own crates.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits in the workspace")
-        .to_path_buf()
-}
+use std::path::Path;
+use std::process::Command;
 
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
+use support::{scratch_cargo, text, workspace};
 
 /// Copies the workspace's sources (no `target`, no `.git`).
 fn copy_tree(from: &Path, to: &Path) {
@@ -144,18 +133,6 @@ async fn main() {
 }
 "#;
 
-fn cargo(dir: &Path, args: &[&str]) -> Output {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(dir)
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace().join("target/scratch-maintainer"),
-        )
-        .args(args)
-        .output()
-        .expect("cargo runs")
-}
-
 #[test]
 fn adding_fields_to_the_spec_needs_only_regen() {
     let scratch = tempfile::tempdir().expect("tempdir");
@@ -179,7 +156,7 @@ fn adding_fields_to_the_spec_needs_only_regen() {
     );
     assert!(said.contains("No change breaks"), "{said}");
 
-    let build = cargo(
+    let build = scratch_cargo(
         &ws,
         &[
             "check",
@@ -214,7 +191,7 @@ fn adding_fields_to_the_spec_needs_only_regen() {
     .expect("manifest");
     std::fs::copy(workspace().join("Cargo.lock"), user.join("Cargo.lock")).expect("lock");
     std::fs::write(user.join("src/main.rs"), USER_MAIN).expect("main");
-    let run = cargo(&user, &["run", "--offline", "--quiet"]);
+    let run = scratch_cargo(&user, &["run", "--offline", "--quiet"]);
     assert!(
         run.status.success(),
         "the user's program failed:\n{}",

@@ -43,25 +43,7 @@ pub struct Lock {
     pub servers: BTreeMap<String, PinnedServer>,
 }
 
-/// JSON with keys sorted at every level and no whitespace.
-pub fn canonical(value: &Value) -> String {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            let parts: Vec<String> = keys
-                .iter()
-                .map(|k| format!("{}:{}", Value::String((*k).clone()), canonical(&map[*k])))
-                .collect();
-            format!("{{{}}}", parts.join(","))
-        }
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(canonical).collect::<Vec<_>>().join(",")
-        ),
-        other => other.to_string(),
-    }
-}
+use elevenlabs_mcp::raw::json::canonical;
 
 /// The pin of a tool as listed now.
 pub fn pin(tool: &Tool) -> Pinned {
@@ -154,6 +136,17 @@ fn changed_paths(old: &Value, new: &Value, path: &str, out: &mut Vec<String>) {
     }
 }
 
+/// The names of the tools approved on `server`.
+pub fn approved(server: &McpServer) -> Vec<&str> {
+    server
+        .config
+        .tool_approval_hashes
+        .iter()
+        .flatten()
+        .map(|a| a.tool_name.as_str())
+        .collect()
+}
+
 /// What the audit found for one server.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -178,13 +171,7 @@ pub fn audit_server(
         return report;
     };
     let per_tool = server.config.approval_policy == Some(ApprovalPolicy::RequireApprovalPerTool);
-    let approved: Vec<&str> = server
-        .config
-        .tool_approval_hashes
-        .iter()
-        .flatten()
-        .map(|a| a.tool_name.as_str())
-        .collect();
+    let approved = approved(server);
     for tool in tools {
         let now = pin(tool);
         let mut line = match pins.tools.get(&tool.name) {
@@ -236,15 +223,6 @@ pub fn audit_server(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn canonical_json_sorts_keys_at_every_level() {
-        let v = serde_json::json!({"b": 1, "a": {"d": [2, {"z": 0, "y": 1}], "c": "x"}});
-        assert_eq!(
-            canonical(&v),
-            r#"{"a":{"c":"x","d":[2,{"y":1,"z":0}]},"b":1}"#
-        );
-    }
 
     #[test]
     fn schema_changes_are_named_by_path() {

@@ -192,6 +192,19 @@ fn print_server(server: &McpServer, json: bool, style: Style) {
     }
 }
 
+/// A `PATCH` body from `--set` and `--clear`; one that changes nothing is refused.
+fn patch<T: serde::de::DeserializeOwned + schemars::JsonSchema>(
+    set: &[String],
+    clear: &[String],
+    is_empty: impl Fn(&T) -> bool,
+) -> Result<T, String> {
+    let update: T = fields::body(Map::new(), &settings(set)?, clear, &allowed::<T>())?;
+    if is_empty(&update) {
+        return Err("nothing to change: give --set FIELD=VALUE or --clear FIELD".into());
+    }
+    Ok(update)
+}
+
 /// The wire names of a request type's fields.
 fn allowed<T: schemars::JsonSchema>() -> Vec<String> {
     schema::properties(&schema::of::<T>())
@@ -247,15 +260,7 @@ async fn servers(client: &Client, cmd: Servers, json: bool, style: Style) -> Out
             clear,
         } => {
             let found = resolve::server(client, &server).await?;
-            let update: McpServerUpdate = fields::body(
-                Map::new(),
-                &settings(&s.set)?,
-                &clear,
-                &allowed::<McpServerUpdate>(),
-            )?;
-            if update.is_empty() {
-                return Err("nothing to change: give --set FIELD=VALUE or --clear FIELD".into());
-            }
+            let update = patch(&s.set, &clear, McpServerUpdate::is_empty)?;
             let updated = api
                 .update(&found.id, update)
                 .await
@@ -304,13 +309,7 @@ async fn tools(client: &Client, cmd: Tools, json: bool, style: Style) -> Outcome
                     list.error_message.unwrap_or_default()
                 ));
             }
-            let approved: Vec<&str> = found
-                .config
-                .tool_approval_hashes
-                .iter()
-                .flatten()
-                .map(|a| a.tool_name.as_str())
-                .collect();
+            let approved = audit::approved(&found);
             let rows: Vec<Vec<String>> = list
                 .tools
                 .iter()
@@ -521,15 +520,7 @@ async fn tool_configs(client: &Client, cmd: ToolConfigs, json: bool) -> Outcome 
             clear,
         } => {
             let found = resolve::server(client, &server).await?;
-            let update: ToolConfigOverrideUpdate = fields::body(
-                Map::new(),
-                &settings(&s.set)?,
-                &clear,
-                &allowed::<ToolConfigOverrideUpdate>(),
-            )?;
-            if update.is_empty() {
-                return Err("nothing to change: give --set FIELD=VALUE or --clear FIELD".into());
-            }
+            let update = patch(&s.set, &clear, ToolConfigOverrideUpdate::is_empty)?;
             let updated = client
                 .mcp_servers()
                 .tool_configs(&found.id)

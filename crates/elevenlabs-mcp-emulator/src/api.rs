@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+use elevenlabs_mcp_raw::json::canonical;
 use elevenlabs_mcp_raw::operations::Operation;
 
 use crate::spec;
@@ -118,28 +119,6 @@ pub fn tool_hash(name: &str, description: &str, input_schema: &Value) -> String 
     });
     let digest = Sha256::digest(format!("{name}\n{description}\n{schema}"));
     digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// JSON text with object keys sorted at every level, whatever the map's own order.
-fn canonical(v: &Value) -> String {
-    match v {
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            let parts: Vec<String> = keys
-                .iter()
-                .map(|k| format!("{}:{}", Value::String((*k).clone()), canonical(&m[*k])))
-                .collect();
-            format!("{{{}}}", parts.join(","))
-        }
-        Value::Array(items) => {
-            format!(
-                "[{}]",
-                items.iter().map(canonical).collect::<Vec<_>>().join(",")
-            )
-        }
-        other => other.to_string(),
-    }
 }
 
 /// Applies a PATCH body: an absent key is left alone, `null` clears (falling back to the

@@ -57,6 +57,7 @@ pub use generated::*;
 mod buffer;
 mod builders;
 pub mod check;
+pub mod json;
 mod patch;
 
 pub use patch::Patch;
