@@ -21,6 +21,9 @@ pub enum Fault {
     },
     /// Answer this status (5xx) without handling the request.
     ServerError(u16),
+    /// Answer 429 with the service's `system_busy` status: the service itself is
+    /// overloaded (not the workspace's limit), so callers should back off.
+    SystemBusy,
     /// Handle the request (a write is stored), then answer this status instead of the result.
     StoreThenFail(u16),
     /// Read the request, then close the connection without a complete answer.
@@ -113,7 +116,7 @@ impl fmt::Display for ParseFaultError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}; expected [OPERATION=]KIND[:ARG][*TIMES] with KIND one of latency:MS, rate-limit:SECS, server-error:STATUS, store-then-fail:STATUS, drop",
+            "{}; expected [OPERATION=]KIND[:ARG][*TIMES] with KIND one of latency:MS, rate-limit:SECS, server-error:STATUS, store-then-fail:STATUS, drop, system-busy",
             self.0
         )
     }
@@ -174,6 +177,7 @@ impl FromStr for FaultRule {
             "server-error" => Fault::ServerError(status("server-error needs a status")?),
             "store-then-fail" => Fault::StoreThenFail(status("store-then-fail needs a status")?),
             "drop" => Fault::DropConnection,
+            "system-busy" => Fault::SystemBusy,
             _ => return Err(bad("unknown kind")),
         };
         Ok(Self {

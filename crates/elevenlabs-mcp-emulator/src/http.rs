@@ -1,7 +1,7 @@
 //! The HTTP side: one handler for every route, which matches the path against the spec,
 //! checks the key, applies faults, validates the body and runs the operation.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
@@ -42,6 +42,19 @@ pub(crate) struct Shared {
     pub requests: AtomicU64,
     /// When set, the only key accepted.
     pub only_key: Option<String>,
+    /// Requests being handled now.
+    pub in_flight: AtomicUsize,
+    /// The most requests handled at once, as the service limits a workspace.
+    pub concurrency_limit: Option<usize>,
+}
+
+/// Counts a request as in flight until it is answered.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// The most exchanges kept; older ones are dropped first.
@@ -105,7 +118,34 @@ pub(crate) async fn handle(
     let n = shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
     let request_id = format!("emu_req_{n}");
     let path = uri.path().to_owned();
-    let (operation, outcome, extra) = answer(&shared, &method, &path, &headers, &body).await;
+    // The service limits requests in flight per workspace, and says where a caller stands
+    // on every answer.
+    let current = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    let _in_flight = InFlight(&shared.in_flight);
+    let mut limits = vec![("current-concurrent-requests", current.to_string())];
+    let over = shared.concurrency_limit.filter(|limit| current > *limit);
+    if let Some(limit) = shared.concurrency_limit {
+        limits.push(("maximum-concurrent-requests", limit.to_string()));
+    }
+    let (operation, outcome, mut extra) = match over {
+        Some(limit) => (
+            spec::route(&path).and_then(|(ops, _)| {
+                ops.iter()
+                    .find(|o| o.op.method() == method.as_str())
+                    .map(|o| o.op)
+            }),
+            Some(api::error(
+                429,
+                "too_many_concurrent_requests",
+                format!(
+                    "This workspace has {current} requests in flight; at most {limit} are allowed. Wait for one to finish."
+                ),
+            )),
+            Vec::new(),
+        ),
+        None => answer(&shared, &method, &path, &headers, &body).await,
+    };
+    extra.extend(limits);
     let outcome = match outcome {
         Some(o) => o,
         None => return dropped(),
@@ -192,6 +232,14 @@ async fn answer(
                 return (id, Some(outcome), Vec::new());
             }
             Fault::DropConnection => return (id, None, Vec::new()),
+            Fault::SystemBusy => {
+                let outcome = api::error(
+                    429,
+                    "system_busy",
+                    "The service is busy; try again later (emulated fault)",
+                );
+                return (id, Some(outcome), Vec::new());
+            }
             Fault::StoreThenFail(status) => store_then_fail = Some(status),
         }
     }

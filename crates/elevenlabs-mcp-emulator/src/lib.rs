@@ -16,7 +16,8 @@
 //! - `tools(id).list()` answers with the tools given for the server's URL
 //!   ([`EmulatorBuilder::tools_for`]), or two example tools.
 //! - Faults on demand ([`Fault`], [`FaultRule`]): latency, 429, 5xx, store-then-fail,
-//!   dropped connections.
+//!   dropped connections, `system_busy`.
+//! - A concurrency limit like the service's ([`EmulatorBuilder::concurrency_limit`]).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -64,6 +65,7 @@ pub struct EmulatorBuilder {
     tools: ToolFixtures,
     faults: Vec<FaultRule>,
     only_key: Option<String>,
+    concurrency_limit: Option<usize>,
 }
 
 impl EmulatorBuilder {
@@ -72,6 +74,16 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn only_key(mut self, key: impl Into<String>) -> Self {
         self.only_key = Some(key.into());
+        self
+    }
+
+    /// At most `limit` requests in flight at once, as the service limits a workspace: more
+    /// are answered 429 with the service's `too_many_concurrent_requests` status, and every
+    /// answer carries `current-concurrent-requests` and `maximum-concurrent-requests`.
+    /// Without it, any number are served (and only the first header is sent).
+    #[must_use]
+    pub fn concurrency_limit(mut self, limit: usize) -> Self {
+        self.concurrency_limit = Some(limit.max(1));
         self
     }
 
@@ -160,6 +172,8 @@ impl EmulatorBuilder {
             exchanges: Mutex::new(Vec::new()),
             requests: AtomicU64::new(0),
             only_key: self.only_key,
+            in_flight: std::sync::atomic::AtomicUsize::new(0),
+            concurrency_limit: self.concurrency_limit,
         });
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;

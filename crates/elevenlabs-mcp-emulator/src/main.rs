@@ -7,13 +7,15 @@ use std::process::ExitCode;
 use elevenlabs_mcp_emulator::{Emulator, FaultRule};
 
 const USAGE: &str = "\
-usage: elevenlabs-mcp-emulator [--port PORT] [--state FILE] [--tools FILE] [--fault RULE]...
+usage: elevenlabs-mcp-emulator [--port PORT] [--state FILE] [--tools FILE] [--concurrency-limit N] [--fault RULE]...
 
   --port PORT    loopback port (default 0: pick a free one; the address is printed)
   --state FILE   keep the workspace in FILE across restarts (written atomically)
   --tools FILE   JSON object: server URL -> array of MCP tools; key \"*\" for every other URL
+  --concurrency-limit N
+                 at most N requests in flight; more are answered 429 too_many_concurrent_requests
   --fault RULE   [OPERATION=]KIND[:ARG][*TIMES], KIND one of latency:MS, rate-limit:SECS,
-                 server-error:STATUS, store-then-fail:STATUS, drop; repeatable.
+                 server-error:STATUS, store-then-fail:STATUS, drop, system-busy; repeatable.
                  e.g. --fault mcp_servers_create=store-then-fail:502*1 --fault latency:50";
 
 fn parse(args: Vec<String>) -> Result<elevenlabs_mcp_emulator::EmulatorBuilder, String> {
@@ -33,6 +35,15 @@ fn parse(args: Vec<String>) -> Result<elevenlabs_mcp_emulator::EmulatorBuilder, 
                 builder
                     .tools_json(&text)
                     .map_err(|e| format!("{path}: {e}"))?
+            }
+            "--concurrency-limit" => {
+                let n = value("--concurrency-limit")?;
+                let n: usize = n
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or(format!("bad limit `{n}`: a whole number above 0"))?;
+                builder.concurrency_limit(n)
             }
             "--fault" => {
                 let rule: FaultRule = value("--fault")?.parse().map_err(|e| format!("{e}"))?;

@@ -175,14 +175,17 @@ fn check(schema: &Value, value: &Value, loc: &mut Vec<Value>, out: &mut Vec<Valu
         if let Some(branches) = schema[key].as_array() {
             let fits = branches
                 .iter()
-                .any(|b| validate(b, value, &mut loc.clone()).is_empty());
-            if !fits {
-                out.push(issue(
-                    loc,
-                    "union_tag_invalid",
-                    "Input does not match any of the allowed shapes".into(),
-                    value,
-                ));
+                .filter(|b| validate(b, value, &mut loc.clone()).is_empty())
+                .count();
+            // `oneOf` means exactly one: a value that fits two shapes is ambiguous, and
+            // the spec's readers (and schema checkers) would refuse it.
+            let problem = match (key, fits) {
+                (_, 0) => Some("Input does not match any of the allowed shapes"),
+                ("oneOf", n) if n > 1 => Some("Input matches more than one of the allowed shapes"),
+                _ => None,
+            };
+            if let Some(msg) = problem {
+                out.push(issue(loc, "union_tag_invalid", msg.into(), value));
             }
             return;
         }
@@ -387,6 +390,22 @@ mod tests {
         assert_eq!(params["mcp_server_id"], "a/b");
         assert_eq!(params["tool_name"], "t x");
         assert!(route("/v1/convai/elsewhere").is_none());
+    }
+
+    #[test]
+    fn one_of_means_exactly_one() {
+        let schema = json!({"oneOf": [
+            {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}},
+            {"type": "object", "required": ["b"], "properties": {"b": {"type": "string"}}}
+        ]});
+        let at = || vec![json!("body")];
+        assert!(validate(&schema, &json!({"a": "x"}), &mut at()).is_empty());
+        let both = validate(&schema, &json!({"a": "x", "b": "y"}), &mut at());
+        assert_eq!(
+            both[0]["msg"],
+            "Input matches more than one of the allowed shapes"
+        );
+        assert_eq!(validate(&schema, &json!({"c": 1}), &mut at()).len(), 1);
     }
 
     #[test]

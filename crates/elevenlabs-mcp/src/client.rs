@@ -54,6 +54,8 @@ pub(crate) struct Inner {
     pub default_headers: HeaderMap,
     pub timeout: Duration,
     pub retry: RetryPolicy,
+    /// Calls in flight, kept under the workspace's limit; `None` when turned off.
+    pub limiter: Option<crate::limit::Limiter>,
     /// The key's bytes, to scrub from response bodies (see `pipeline::scrub`).
     pub secret: Vec<u8>,
 }
@@ -128,6 +130,8 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     default_headers: HeaderMap,
+    /// `None`: learn the limit (the default); `Some(None)`: no limit; `Some(Some(n))`: n.
+    max_concurrency: Option<Option<usize>>,
 }
 
 impl ClientBuilder {
@@ -240,6 +244,25 @@ impl ClientBuilder {
         self
     }
 
+    /// How many calls this client (and its clones) keeps in flight at once. By default it
+    /// learns the workspace's limit from the service's `maximum-concurrent-requests` (its
+    /// first call goes alone; an answer without the header lifts the limit) and queues the
+    /// calls over it, in order, until one of its own finishes. `Some(n)` fixes the limit at
+    /// `n` (at least 1) whatever the service says; `None` turns the limiter off, so that
+    /// every call is sent at once and a 429 `too_many_concurrent_requests` is retried.
+    ///
+    /// ```
+    /// use elevenlabs_mcp::Client;
+    ///
+    /// let client = Client::builder().api_key("sk_example").max_concurrency(Some(4)).build()?;
+    /// # Ok::<(), elevenlabs_mcp::Error>(())
+    /// ```
+    #[must_use]
+    pub fn max_concurrency(mut self, limit: Option<usize>) -> Self {
+        self.max_concurrency = Some(limit);
+        self
+    }
+
     /// Sends through this `reqwest` client (its pool, proxy and TLS settings) instead of one
     /// built here. The per-attempt timeout still applies; the connect timeout does not.
     #[must_use]
@@ -297,6 +320,11 @@ impl ClientBuilder {
                 default_headers: self.default_headers,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry,
+                limiter: match self.max_concurrency {
+                    None => Some(crate::limit::Limiter::new(crate::limit::Mode::Learn)),
+                    Some(Some(n)) => Some(crate::limit::Limiter::new(crate::limit::Mode::Fixed(n))),
+                    Some(None) => None,
+                },
                 secret: key.expose().trim().as_bytes().to_vec(),
             }),
         })

@@ -87,7 +87,7 @@ impl Error {
         self.status() == Some(StatusCode::UNPROCESSABLE_ENTITY)
     }
 
-    /// 429: too many requests.
+    /// 429: too many requests, of either kind ([`ApiError::rate_limit`] tells them apart).
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
@@ -240,6 +240,13 @@ impl ApiError {
         }
     }
 
+    /// Which kind of 429 this is: over the workspace's limit of requests in flight (wait
+    /// for one of your own calls to finish), or the service overloaded (back off). `None`
+    /// for other statuses.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        (self.status == StatusCode::TOO_MANY_REQUESTS).then(|| RateLimit::of(self.status_code()))
+    }
+
     /// The machine-readable status of a `{"detail": {"status", "message"}}` answer, such
     /// as `tool_config_not_found`.
     pub fn status_code(&self) -> Option<&str> {
@@ -257,6 +264,40 @@ impl ApiError {
             Some(ErrorDetail::ErrorStatus(s)) => s.message.as_deref(),
             _ => None,
         }
+    }
+}
+
+/// What a 429 means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RateLimit {
+    /// `too_many_concurrent_requests`: the workspace has as many requests in flight as its
+    /// plan allows; one of them must finish first. The client waits for one of its own.
+    TooManyConcurrentRequests,
+    /// `system_busy`: the service itself is overloaded; back off.
+    SystemBusy,
+    /// A 429 with another or no status.
+    Other,
+}
+
+impl RateLimit {
+    fn of(status: Option<&str>) -> Self {
+        match status {
+            Some("too_many_concurrent_requests") => Self::TooManyConcurrentRequests,
+            Some("system_busy") => Self::SystemBusy,
+            _ => Self::Other,
+        }
+    }
+
+    /// The kind of a 429's body, read without keeping the rest.
+    pub(crate) fn of_body(body: &[u8]) -> Self {
+        let status = serde_json::from_slice::<HttpValidationError>(body)
+            .ok()
+            .and_then(|e| match e.detail {
+                Some(ErrorDetail::ErrorStatus(s)) => s.status,
+                _ => None,
+            });
+        Self::of(status.as_deref())
     }
 }
 

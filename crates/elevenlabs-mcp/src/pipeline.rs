@@ -141,6 +141,7 @@ impl Inner {
                 r.earlier_attempt_may_have_applied = may_have_applied;
             }
             span.record("attempt", attempt);
+            let mut wait_for_a_slot = false;
             let (failure, hint) = match &outcome {
                 Attempt::Answered(r) => {
                     span.record("status", r.status.as_u16());
@@ -151,6 +152,12 @@ impl Inner {
                         (None, None)
                     } else {
                         let hint = retry_after(&r.headers, SystemTime::now());
+                        // Over the workspace's limit of calls in flight: what is missing is
+                        // a slot, so wait for one of our own calls to finish, not a backoff.
+                        wait_for_a_slot = r.status == StatusCode::TOO_MANY_REQUESTS
+                            && self.limiter.is_some()
+                            && crate::RateLimit::of_body(&r.body)
+                                == crate::RateLimit::TooManyConcurrentRequests;
                         (Some(Failure::Status(r.status)), hint)
                     }
                 }
@@ -190,12 +197,26 @@ impl Inner {
                 }
                 _ => false,
             };
-            waited += wait;
-            tokio::time::sleep(wait).await;
+            match (&self.limiter, wait_for_a_slot) {
+                (Some(limiter), true) => {
+                    let start = Instant::now();
+                    limiter.wait_for_a_finish(wait).await;
+                    waited += start.elapsed();
+                }
+                _ => {
+                    waited += wait;
+                    tokio::time::sleep(wait).await;
+                }
+            }
         }
     }
 
     async fn attempt(&self, call: &Call, options: &CallOptions) -> Attempt {
+        // Held until the answer is read: the workspace counts the request until then.
+        let _slot = match &self.limiter {
+            Some(limiter) => Some(limiter.acquire().await),
+            None => None,
+        };
         let url = format!("{}{}", self.base_url, call.path);
         let mut request = self
             .http
@@ -221,6 +242,9 @@ impl Inner {
         };
         let status = response.status();
         let headers = response.headers().clone();
+        if let Some(limiter) = &self.limiter {
+            limiter.observe(&headers);
+        }
         match response.bytes().await {
             Ok(body) => Attempt::Answered(RawResponse {
                 status,
