@@ -14,6 +14,7 @@
 
 mod alloc;
 mod bodies;
+mod burst;
 mod consumer;
 mod measure;
 mod report;
@@ -135,13 +136,28 @@ fn main() -> Result<()> {
         options.python.clone().map(VendorSdk::python),
         options.node_modules.clone().map(VendorSdk::node),
     ];
-    for sdk in vendors.into_iter().flatten() {
+    let vendors: Vec<VendorSdk> = vendors.into_iter().flatten().collect();
+    for sdk in &vendors {
         eprintln!("running the vendor SDK: {sdk:?}");
         let result = sdk.run(&server.base_url, KEY, SERVERS, effort)?;
         rows.extend(vendor_rows(&result, get.ours, list.ours));
     }
     drop(server);
     drop(runtime);
+
+    eprintln!("calls started at once against a workspace limit");
+    let counts = if options.quick {
+        burst::Counts {
+            gets: 40,
+            creates: 8,
+        }
+    } else {
+        burst::Counts {
+            gets: 1_000,
+            creates: 200,
+        }
+    };
+    rows.extend(burst::rows(counts, &vendors)?);
 
     if let Some(emulator) = &options.emulator {
         eprintln!("the emulator's state file under concurrent writers");

@@ -16,7 +16,19 @@ use crate::measure::Effort;
 pub struct VendorSdk {
     program: PathBuf,
     script: &'static str,
+    burst_script: &'static str,
     env: Vec<(&'static str, PathBuf)>,
+}
+
+/// What a vendor SDK did with many calls started at once.
+#[derive(Debug, Clone)]
+pub struct BurstResult {
+    /// The package, its version and the runtime.
+    pub sdk: String,
+    /// How long all the calls took.
+    pub took: Duration,
+    /// Calls that failed.
+    pub failed: u64,
 }
 
 /// What a vendor SDK measured.
@@ -36,6 +48,7 @@ impl VendorSdk {
         Self {
             program: python,
             script: "bench.py",
+            burst_script: "burst.py",
             env: Vec::new(),
         }
     }
@@ -45,8 +58,68 @@ impl VendorSdk {
         Self {
             program: "node".into(),
             script: "bench.cjs",
+            burst_script: "burst.cjs",
             env: vec![("NODE_PATH", node_modules)],
         }
+    }
+
+    /// Runs the SDK's burst script: `gets` gets of `server_id` and `creates` creates (named
+    /// `prefix0`, `prefix1`, …) started at once.
+    pub fn burst(
+        &self,
+        base_url: &str,
+        key: &str,
+        server_id: &str,
+        gets: usize,
+        creates: usize,
+        prefix: &str,
+    ) -> Result<BurstResult> {
+        let line = self.script_line(
+            self.burst_script,
+            &[
+                base_url,
+                key,
+                server_id,
+                &gets.to_string(),
+                &creates.to_string(),
+                prefix,
+            ],
+        )?;
+        Ok(BurstResult {
+            sdk: line["sdk"].as_str().unwrap_or(self.burst_script).to_owned(),
+            took: line["seconds"]
+                .as_f64()
+                .map(Duration::from_secs_f64)
+                .context("the burst script printed no seconds")?,
+            failed: line["failed"].as_u64().unwrap_or(0),
+        })
+    }
+
+    /// Runs one of the SDK's scripts and reads the JSON line it prints.
+    fn script_line(&self, name: &str, args: &[&str]) -> Result<Value> {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("vendor")
+            .join(name);
+        let output = Command::new(&self.program)
+            .arg(&script)
+            .args(args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .with_context(|| format!("running {} {}", self.program.display(), script.display()))?;
+        if !output.status.success() {
+            bail!(
+                "{} failed ({}): {}",
+                script.display(),
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        serde_json::from_slice(&output.stdout).with_context(|| {
+            format!(
+                "{name} printed {:?}",
+                String::from_utf8_lossy(&output.stdout)
+            )
+        })
     }
 
     /// Runs the SDK's script against `base_url`. The SDKs make far fewer calls than the Rust
@@ -59,34 +132,13 @@ impl VendorSdk {
         servers: usize,
         effort: Effort,
     ) -> Result<VendorResult> {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("vendor")
-            .join(self.script);
         let gets = (effort.gets / 10).max(1);
         let lists = 1;
         let rounds = effort.rounds.min(3);
-        let output = Command::new(&self.program)
-            .arg(&script)
-            .args([base_url, key, SERVER_ID])
-            .args([servers, gets, lists, rounds].map(|n| n.to_string()))
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .output()
-            .with_context(|| format!("running {} {}", self.program.display(), script.display()))?;
-        if !output.status.success() {
-            bail!(
-                "{} failed ({}): {}",
-                script.display(),
-                output.status,
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        let line: Value = serde_json::from_slice(&output.stdout).with_context(|| {
-            format!(
-                "{} printed {:?}",
-                self.script,
-                String::from_utf8_lossy(&output.stdout)
-            )
-        })?;
+        let counts = [servers, gets, lists, rounds].map(|n| n.to_string());
+        let mut args = vec![base_url, key, SERVER_ID];
+        args.extend(counts.iter().map(String::as_str));
+        let line = self.script_line(self.script, &args)?;
         let seconds = |field: &str| {
             line[field]
                 .as_f64()
