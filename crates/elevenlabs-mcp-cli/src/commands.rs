@@ -259,8 +259,9 @@ async fn servers(client: &Client, cmd: Servers, json: bool, style: Style) -> Out
             settings: s,
             clear,
         } => {
-            let found = resolve::server(client, &server).await?;
+            // Checked before any request.
             let update = patch(&s.set, &clear, McpServerUpdate::is_empty)?;
+            let found = resolve::server(client, &server).await?;
             let updated = api
                 .update(&found.id, update)
                 .await
@@ -494,7 +495,6 @@ async fn tool_configs(client: &Client, cmd: ToolConfigs, json: bool) -> Outcome 
             tool,
             settings: s,
         } => {
-            let found = resolve::server(client, &server).await?;
             let mut base = Map::new();
             base.insert("tool_name".into(), Value::String(tool.clone()));
             let config: ToolConfigOverride = fields::body(
@@ -503,6 +503,7 @@ async fn tool_configs(client: &Client, cmd: ToolConfigs, json: bool) -> Outcome 
                 &[],
                 &allowed::<ToolConfigOverride>(),
             )?;
+            let found = resolve::server(client, &server).await?;
             let updated = client
                 .mcp_servers()
                 .tool_configs(&found.id)
@@ -519,8 +520,8 @@ async fn tool_configs(client: &Client, cmd: ToolConfigs, json: bool) -> Outcome 
             settings: s,
             clear,
         } => {
-            let found = resolve::server(client, &server).await?;
             let update = patch(&s.set, &clear, ToolConfigOverrideUpdate::is_empty)?;
+            let found = resolve::server(client, &server).await?;
             let updated = client
                 .mcp_servers()
                 .tool_configs(&found.id)
