@@ -1,0 +1,179 @@
+//! Which code runs each command; the manifest commands, `pull` and `emulator` are here, the
+//! one-operation commands in [`operations`] and the `tools` commands in [`tools`].
+
+mod operations;
+mod tools;
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use elevenlabs_mcp::Client;
+
+use crate::cli::{Cli, Command, ManifestCommand};
+use crate::connect;
+use crate::manifest::{self, schema};
+use crate::output::{self, Style};
+
+/// Exit codes: 0 done (or nothing to do), 1 error, 2 changes pending or drift found.
+pub const CHANGES: u8 = 2;
+
+/// What a command printed, and how it exits.
+pub(crate) type Outcome = Result<ExitCode, String>;
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> Outcome {
+    let style = Style::detect(cli.no_color);
+    let connect = || connect::client(cli.environment.map(Into::into), cli.base_url.as_deref());
+    match cli.command {
+        Command::Emulator { port, state, tools } => emulator(port, state, tools).await,
+        Command::Manifest(ManifestCommand::Schema) => {
+            println!("{}", output::json(&schema::manifest()));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Servers(cmd) => operations::servers(&connect()?, cmd, cli.json, style).await,
+        Command::Tools(cmd) => tools::tools(&connect()?, cmd, cli.json, style).await,
+        Command::Approvals(cmd) => operations::approvals(&connect()?, cmd, cli.json, style).await,
+        Command::ToolConfigs(cmd) => operations::tool_configs(&connect()?, cmd, cli.json).await,
+        Command::Pull { output } => pull(&connect()?, output.as_deref()).await,
+        Command::Plan {
+            manifest,
+            detailed_exitcode,
+        } => {
+            let desired = read_manifest(&manifest.file)?;
+            let client = connect()?;
+            let servers = client
+                .mcp_servers()
+                .list()
+                .await
+                .map_err(|e| e.to_string())?;
+            let plan = manifest::plan::plan(&desired, &servers, manifest.prune)?;
+            if cli.json {
+                println!("{}", output::json(&plan));
+            } else {
+                print!("{}", plan.render(style));
+            }
+            Ok(if detailed_exitcode && !plan.is_empty() {
+                ExitCode::from(CHANGES)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Apply { manifest, yes } => {
+            let desired = read_manifest(&manifest.file)?;
+            let client = connect()?;
+            let servers = client
+                .mcp_servers()
+                .list()
+                .await
+                .map_err(|e| e.to_string())?;
+            let plan = manifest::plan::plan(&desired, &servers, manifest.prune)?;
+            print!("{}", plan.render(style));
+            if plan.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+            if !yes && std::io::stdin().is_terminal() && !confirm()? {
+                println!("Nothing was changed.");
+                return Ok(ExitCode::SUCCESS);
+            }
+            match manifest::apply::apply(&client, &plan, &servers, style).await {
+                Ok(n) => {
+                    println!("{}", style.green(&format!("Applied: {n} change(s).")));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(stopped) => Err(stopped.to_string()),
+            }
+        }
+    }
+}
+
+fn confirm() -> Result<bool, String> {
+    print!("Apply these changes? Only `yes` goes ahead: ");
+    std::io::stdout().flush().map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| e.to_string())?;
+    Ok(answer.trim() == "yes")
+}
+
+/// Reads and checks a manifest: warnings go to standard error, problems refuse it.
+fn read_manifest(path: &Path) -> Result<manifest::Manifest, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (manifest, findings) = manifest::parse(&path.display().to_string(), &text);
+    for warning in &findings.warnings {
+        eprintln!("warning: {warning}");
+    }
+    match manifest {
+        Some(m) => Ok(m),
+        None => {
+            let lines: Vec<String> = findings.problems.iter().map(ToString::to_string).collect();
+            Err(format!(
+                "the manifest has {} problem(s); nothing was sent:\n{}",
+                lines.len(),
+                lines.join("\n")
+            ))
+        }
+    }
+}
+
+async fn emulator(
+    port: u16,
+    state: Option<std::path::PathBuf>,
+    tools: Option<std::path::PathBuf>,
+) -> Outcome {
+    let mut builder = elevenlabs_mcp_emulator::Emulator::builder().port(port);
+    if let Some(state) = state {
+        builder = builder.state_file(state);
+    }
+    if let Some(path) = tools {
+        let text = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        builder = builder
+            .tools_json(&text)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let emulator = builder
+        .start()
+        .await
+        .map_err(|e| format!("the emulator could not start: {e}"))?;
+    let url = emulator.base_url();
+    println!("elevenlabs-mcp emulator listening on {url}");
+    println!("in another terminal, no key needed:");
+    println!("  elevenlabs-mcp --base-url {url} servers list");
+    println!("  export ELEVENLABS_BASE_URL={url}   (then leave out --base-url)");
+    println!("Ctrl-C stops it.");
+    let _ = std::io::stdout().flush();
+    let _ = tokio::signal::ctrl_c().await;
+    emulator.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn pull(client: &Client, output: Option<&Path>) -> Outcome {
+    let servers = client
+        .mcp_servers()
+        .list()
+        .await
+        .map_err(|e| e.to_string())?;
+    let yaml = manifest::pull::manifest_yaml(&servers);
+    match output {
+        None => print!("{yaml}"),
+        Some(path) => {
+            std::fs::write(path, &yaml).map_err(|e| format!("{}: {e}", path.display()))?;
+            // The editor's schema, beside the manifest its first line points at.
+            let schema_path = path
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join(manifest::pull::SCHEMA_FILE);
+            std::fs::write(&schema_path, output::json(&schema::manifest()))
+                .map_err(|e| format!("{}: {e}", schema_path.display()))?;
+            eprintln!(
+                "wrote {} server(s) to {} (and its schema to {})",
+                servers.len(),
+                path.display(),
+                schema_path.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
