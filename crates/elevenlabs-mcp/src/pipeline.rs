@@ -190,10 +190,10 @@ impl Inner {
                 reason = %describe(&outcome),
                 "retrying"
             );
-            may_have_applied |= match (&failure, &outcome) {
-                (Some(Failure::MaybeSent), _) => true,
-                (Some(Failure::Status(status)), _) => {
-                    *status == StatusCode::REQUEST_TIMEOUT || status.is_server_error()
+            may_have_applied |= match failure {
+                Some(Failure::MaybeSent) => true,
+                Some(Failure::Status(status)) => {
+                    status == StatusCode::REQUEST_TIMEOUT || status.is_server_error()
                 }
                 _ => false,
             };
