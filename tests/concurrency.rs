@@ -21,6 +21,15 @@ async fn limited() -> (Emulator, String) {
     (emulator, url)
 }
 
+/// The server the bursts read.
+async fn docs(client: &Client) -> elevenlabs_mcp::McpServer {
+    client
+        .mcp_servers()
+        .create(McpServerConfig::new("Docs", "https://mcp.example.com/mcp"))
+        .await
+        .expect("create")
+}
+
 /// Starts `n` gets of one server at once and returns how many failed, and with what.
 async fn burst(client: &Client, id: &str, n: usize) -> Vec<elevenlabs_mcp::Error> {
     let mut calls = JoinSet::new();
@@ -53,11 +62,7 @@ async fn the_default_client_learns_the_limit_and_never_goes_over() {
         .base_url(&url)
         .build()
         .expect("client");
-    let server = client
-        .mcp_servers()
-        .create(McpServerConfig::new("Docs", "https://mcp.example.com/mcp"))
-        .await
-        .expect("create");
+    let server = docs(&client).await;
     let failed = burst(&client, &server.id, 60).await;
     assert!(failed.is_empty(), "{failed:?}");
     assert_eq!(rejected(&emulator), 0, "the client stayed under the limit");
@@ -85,11 +90,7 @@ async fn without_the_limiter_the_emulator_refuses_what_is_over_the_limit() {
         .max_retries(0)
         .build()
         .expect("client");
-    let server = client
-        .mcp_servers()
-        .create(McpServerConfig::new("Docs", "https://mcp.example.com/mcp"))
-        .await
-        .expect("create");
+    let server = docs(&client).await;
     let failed = burst(&client, &server.id, 30).await;
     assert!(!failed.is_empty(), "30 at once against a limit of {LIMIT}");
     for e in &failed {
@@ -112,11 +113,7 @@ async fn a_fixed_limit_is_kept_and_system_busy_is_told_apart() {
         .max_concurrency(Some(2))
         .build()
         .expect("client");
-    let server = client
-        .mcp_servers()
-        .create(McpServerConfig::new("Docs", "https://mcp.example.com/mcp"))
-        .await
-        .expect("create");
+    let server = docs(&client).await;
     assert!(burst(&client, &server.id, 20).await.is_empty());
     assert_eq!(rejected(&emulator), 0);
 

@@ -44,6 +44,12 @@ fn expect(base_url: &str, args: &[&str], code: i32) -> String {
     stdout(&out)
 }
 
+/// One server as the API's JSON, through `servers get --json`.
+fn server_json(base_url: &str, server: &str) -> serde_json::Value {
+    serde_json::from_str(&expect(base_url, &["--json", "servers", "get", server], 0))
+        .expect("the API's JSON")
+}
+
 async fn start(builder: EmulatorBuilder) -> Emulator {
     builder.start().await.expect("emulator")
 }
@@ -102,12 +108,7 @@ async fn every_operation_as_a_command() {
     insta::assert_snapshot!("servers_list", expect(&url, &["servers", "list"], 0));
     let got = expect(&url, &["servers", "get", "Docs"], 0);
     assert!(got.contains("response_timeout_secs  45"), "{got}");
-    let json: serde_json::Value = serde_json::from_str(&expect(
-        &url,
-        &["--json", "servers", "get", "mcp_emu_000001"],
-        0,
-    ))
-    .expect("API JSON");
+    let json = server_json(&url, "mcp_emu_000001");
     assert_eq!(json["config"]["transport"], "STREAMABLE_HTTP");
 
     expect(
@@ -134,9 +135,7 @@ async fn every_operation_as_a_command() {
         ],
         0,
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&expect(&url, &["--json", "servers", "get", "Docs"], 0))
-            .expect("json");
+    let json = server_json(&url, "Docs");
     assert_eq!(json["config"]["response_timeout_secs"], 90);
     assert_eq!(
         json["config"]["approval_policy"], "require_approval_all",
@@ -173,9 +172,7 @@ async fn every_operation_as_a_command() {
         ],
         0,
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&expect(&url, &["--json", "servers", "get", "Docs"], 0))
-            .expect("json");
+    let json = server_json(&url, "Docs");
     let hash = &json["config"]["tool_approval_hashes"][0];
     assert_eq!(hash["tool_name"], "search_docs");
     // Approved as listed: the schema is part of what was hashed.

@@ -40,14 +40,7 @@ pub async fn run(cli: Cli) -> Outcome {
             manifest,
             detailed_exitcode,
         } => {
-            let desired = read_manifest(&manifest.file)?;
-            let client = connect()?;
-            let servers = client
-                .mcp_servers()
-                .list()
-                .await
-                .map_err(|e| e.to_string())?;
-            let plan = manifest::plan::plan(&desired, &servers, manifest.prune)?;
+            let (_, _, plan) = prepare(&manifest, connect).await?;
             if cli.json {
                 println!("{}", output::json(&plan));
             } else {
@@ -60,14 +53,7 @@ pub async fn run(cli: Cli) -> Outcome {
             })
         }
         Command::Apply { manifest, yes } => {
-            let desired = read_manifest(&manifest.file)?;
-            let client = connect()?;
-            let servers = client
-                .mcp_servers()
-                .list()
-                .await
-                .map_err(|e| e.to_string())?;
-            let plan = manifest::plan::plan(&desired, &servers, manifest.prune)?;
+            let (client, servers, plan) = prepare(&manifest, connect).await?;
             print!("{}", plan.render(style));
             if plan.is_empty() {
                 return Ok(ExitCode::SUCCESS);
@@ -96,6 +82,23 @@ fn confirm() -> Result<bool, String> {
         .read_line(&mut answer)
         .map_err(|e| e.to_string())?;
     Ok(answer.trim() == "yes")
+}
+
+/// What `plan` and `apply` both start from: the manifest, read and checked before anything
+/// is sent, the workspace's servers, and the plan between them.
+async fn prepare(
+    args: &crate::cli::ManifestArgs,
+    connect: impl FnOnce() -> Result<Client, String>,
+) -> Result<(Client, Vec<elevenlabs_mcp::McpServer>, manifest::plan::Plan), String> {
+    let desired = read_manifest(&args.file)?;
+    let client = connect()?;
+    let servers = client
+        .mcp_servers()
+        .list()
+        .await
+        .map_err(|e| e.to_string())?;
+    let plan = manifest::plan::plan(&desired, &servers, args.prune)?;
+    Ok((client, servers, plan))
 }
 
 /// Reads and checks a manifest: warnings go to standard error, problems refuse it.

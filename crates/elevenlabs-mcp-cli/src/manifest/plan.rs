@@ -260,48 +260,41 @@ pub fn plan(manifest: &Manifest, servers: &[McpServer], prune: bool) -> Result<P
                 ));
             }
         };
-        let Some(current) = current else {
-            out.actions.push(Action::CreateServer {
+        // A server that is new, or whose changes the API cannot make in place, is
+        // (re)created and starts with no approvals or overrides; any other is updated.
+        let changes = current.map(|c| diff(&c.fields, &desired.fields, &config_defaults));
+        let kept = current.filter(|_| {
+            changes
+                .iter()
+                .flatten()
+                .all(|c| updatable.contains(&c.field))
+        });
+        match (current, kept) {
+            (None, _) => out.actions.push(Action::CreateServer {
                 server: desired.name.clone(),
                 fields: desired.fields.clone(),
-            });
-            children(
-                &mut out,
-                desired,
-                None,
-                &approval_default,
-                &override_defaults,
-            );
-            continue;
-        };
-        let changes = diff(&current.fields, &desired.fields, &config_defaults);
-        if changes.iter().any(|c| !updatable.contains(&c.field)) {
-            out.actions.push(Action::ReplaceServer {
+            }),
+            (Some(current), None) => out.actions.push(Action::ReplaceServer {
                 server: desired.name.clone(),
                 id: current.id.clone(),
-                changes,
+                changes: changes.unwrap_or_default(),
                 fields: desired.fields.clone(),
-            });
-            children(
-                &mut out,
-                desired,
-                None,
-                &approval_default,
-                &override_defaults,
-            );
-            continue;
-        }
-        if !changes.is_empty() {
-            out.actions.push(Action::UpdateServer {
-                server: desired.name.clone(),
-                id: current.id.clone(),
-                changes,
-            });
+            }),
+            (Some(current), Some(_)) => {
+                let changes = changes.unwrap_or_default();
+                if !changes.is_empty() {
+                    out.actions.push(Action::UpdateServer {
+                        server: desired.name.clone(),
+                        id: current.id.clone(),
+                        changes,
+                    });
+                }
+            }
         }
         children(
             &mut out,
             desired,
-            Some(current),
+            kept,
             &approval_default,
             &override_defaults,
         );
