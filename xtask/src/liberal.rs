@@ -351,9 +351,9 @@ fn tagged_deserialize(e: &ItemEnum, tag: &TaggedUnion, fallback: &Ident) -> Resu
     Ok(parse_quote! {
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                // Buffered (in the raw crate's `buffer`) because the tag need not come first and
-                // a variant that does not decode is kept as raw JSON.
-                let content = <crate::buffer::Content<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
+                // Buffered (in the raw crate's `buffer`, entries inline) because the tag need
+                // not come first and a variant that does not decode is kept as raw JSON.
+                let content = <crate::buffer::Buffered<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
                 Ok(match content.str_at(#property) {
                     #(#arms)*
                     _ => Self::#fallback(content.into_value()),

@@ -16,6 +16,7 @@ mod alloc;
 mod bodies;
 mod burst;
 mod consumer;
+mod decode;
 mod measure;
 mod report;
 mod server;
@@ -50,12 +51,14 @@ const FULL: Effort = Effort {
     rounds: 7,
     gets: 1_000,
     lists: 20,
+    decodes: 200,
     in_flight_calls: 6_400,
 };
 const QUICK: Effort = Effort {
     rounds: 1,
     gets: 20,
     lists: 2,
+    decodes: 3,
     in_flight_calls: 128,
 };
 
@@ -98,6 +101,13 @@ fn main() -> Result<()> {
         let servers = args.nth(1).context("serve needs a server count")?.parse()?;
         return server::run(servers);
     }
+    if args.peek().map(String::as_str) == Some("decode") {
+        // The decode rows alone, repeated: what `perf record` runs against.
+        let rounds = args.nth(1).map_or(Ok(200), |n| n.parse())?;
+        let bodies = Bodies::new(SERVERS)?;
+        print!("{}", report::table(&decode_rows(&bodies, rounds)?));
+        return Ok(());
+    }
     let options = Options::parse(args)?;
     let effort = if options.quick { QUICK } else { FULL };
 
@@ -130,6 +140,7 @@ fn main() -> Result<()> {
     rows.extend(runtime.block_on(get_floors(&http, &urls, effort))?);
     let (list_rows, list) = list(&runtime, &client, &http, &urls, &bodies, effort)?;
     rows.extend(list_rows);
+    rows.extend(decode_rows(&bodies, effort.decodes)?);
     rows.extend(runtime.block_on(in_flight(&client, &http, &urls, effort))?);
 
     let vendors = [
@@ -424,6 +435,29 @@ async fn in_flight(
             value,
             None,
         ),
+    ])
+}
+
+/// The `list` body decoded in process: the typed decode against `serde_json::Value`, and
+/// parsing alone for scale.
+fn decode_rows(bodies: &Bodies, rounds: usize) -> Result<[Row; 2]> {
+    let decodes = decode::measure(&bodies.list, SERVERS, rounds)?;
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+    Ok([
+        Row {
+            figure: format!("decoding the `list` body of {SERVERS} servers in process, typed"),
+            ours: time(decodes.typed),
+            baseline: format!("`serde_json::Value`: {}", time(decodes.value)),
+            ratio: ratio(decodes.typed, decodes.value),
+            target: None,
+        },
+        Row {
+            figure: "for scale: the typed decode against parsing alone (`IgnoredAny`)".into(),
+            ours: time(decodes.typed),
+            baseline: format!("parsing, keeping nothing: {}", time(decodes.parse_only)),
+            ratio: ratio(decodes.typed, decodes.parse_only),
+            target: None,
+        },
     ])
 }
 

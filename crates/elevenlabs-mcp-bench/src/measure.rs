@@ -19,6 +19,8 @@ pub struct Effort {
     pub lists: usize,
     /// Calls per round in the in-flight measurement.
     pub in_flight_calls: usize,
+    /// In-process decodes of the `list` body per decoder.
+    pub decodes: usize,
 }
 
 /// The median time per call of two subjects.
@@ -147,7 +149,8 @@ async fn alternate(
     })
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
+/// The middle sample (the upper one of an even count).
+pub fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples.get(samples.len() / 2).copied().unwrap_or_default()
 }

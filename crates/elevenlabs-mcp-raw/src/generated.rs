@@ -1706,7 +1706,7 @@ pub mod types {
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = crate::buffer::Content::from_map(map)?;
+                    let value = crate::buffer::Buffered::from_map(map)?;
                     if value.has("auth_connection_id")
                         && let ::std::result::Result::Ok(known) =
                             <AuthConnectionLocator as ::serde::Deserialize>::deserialize(
@@ -1823,7 +1823,7 @@ pub mod types {
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             let content =
-                <crate::buffer::Content<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
+                <crate::buffer::Buffered<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(match content.str_at("type") {
                 ::std::option::Option::Some("available") => {
                     match <DependentAvailableAgent as ::serde::Deserialize>::deserialize(
@@ -2272,7 +2272,7 @@ pub mod types {
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = crate::buffer::Content::from_map(map)?;
+                    let value = crate::buffer::Buffered::from_map(map)?;
                     if let ::std::result::Result::Ok(known) =
                         <ErrorStatus as ::serde::Deserialize>::deserialize(
                             value.deserializer::<A::Error>(),
@@ -2468,7 +2468,7 @@ pub mod types {
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             let content =
-                <crate::buffer::Content<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
+                <crate::buffer::Buffered<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(match content.str_at("source") {
                 ::std::option::Option::Some("constant") => {
                     match <ConstantInputOverride as ::serde::Deserialize>::deserialize(
@@ -2860,7 +2860,7 @@ pub mod types {
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             let content =
-                <crate::buffer::Content<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
+                <crate::buffer::Buffered<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(match content.str_at("type") {
                 ::std::option::Option::Some("anything") => {
                     match <AnythingEvaluation as ::serde::Deserialize>::deserialize(
@@ -3154,7 +3154,7 @@ pub mod types {
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = crate::buffer::Content::from_map(map)?;
+                    let value = crate::buffer::Buffered::from_map(map)?;
                     if value.has("secret_id")
                         && let ::std::result::Result::Ok(known) =
                             <SecretLocator as ::serde::Deserialize>::deserialize(
@@ -3286,7 +3286,7 @@ pub mod types {
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = crate::buffer::Content::from_map(map)?;
+                    let value = crate::buffer::Buffered::from_map(map)?;
                     if value.has("secret_id")
                         && let ::std::result::Result::Ok(known) =
                             <SecretLocator as ::serde::Deserialize>::deserialize(
@@ -3390,7 +3390,7 @@ pub mod types {
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = crate::buffer::Content::from_map(map)?;
+                    let value = crate::buffer::Buffered::from_map(map)?;
                     if value.has("secret_id")
                         && let ::std::result::Result::Ok(known) =
                             <SecretLocator as ::serde::Deserialize>::deserialize(
@@ -3486,7 +3486,7 @@ pub mod types {
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = crate::buffer::Content::from_map(map)?;
+                    let value = crate::buffer::Buffered::from_map(map)?;
                     if value.has("secret_id")
                         && let ::std::result::Result::Ok(known) =
                             <SecretLocator as ::serde::Deserialize>::deserialize(
@@ -4145,7 +4145,7 @@ pub mod types {
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = crate::buffer::Content::from_map(map)?;
+                    let value = crate::buffer::Buffered::from_map(map)?;
                     ::std::result::Result::Ok(ValidationLocation::Unknown(value.into_value()))
                 }
             }

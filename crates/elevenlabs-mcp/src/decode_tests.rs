@@ -173,3 +173,15 @@ fn a_failed_decode_names_the_path_into_a_list() {
     // Trailing bytes after a valid document are an error too, not silently dropped.
     assert!(decode::<Value>(b"{} {}").is_err());
 }
+
+#[test]
+fn a_body_that_is_not_utf8_names_the_string_that_is_not() {
+    let body = b"{\"mcp_servers\": [{\"id\": \"a\xff\"}]}";
+    match decode::<McpServerList>(body) {
+        Err(crate::Error::Decode(e)) => {
+            assert_eq!(e.path, "mcp_servers[0].id");
+            assert!(e.message.contains("unicode"), "{}", e.message);
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}

@@ -102,7 +102,7 @@ pub use elevenlabs_mcp_raw::operations::Operation;
 /// of this crate's own repeats one of them (a test in `xtask/tests` checks), so nothing
 /// here is shadowed.
 pub use elevenlabs_mcp_raw::types::*;
-pub use errors::{ApiError, BODY_EXCERPT_LIMIT, DecodeError, Error, RateLimit, location};
+pub use errors::{ApiError, BODY_EXCERPT_LIMIT, DecodeError, Error, RateLimit, decode, location};
 pub use pending::{Pending, ResponseMeta, WithEnvironment};
 pub use pipeline::RawResponse;
 /// The HTTP types the client's API uses (headers, status codes, `reqwest::Client`).

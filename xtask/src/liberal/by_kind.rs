@@ -191,7 +191,7 @@ pub fn deserialize_impl(e: &ItemEnum, fallback: &Ident, shapes: &Shapes) -> Opti
                         #arrays
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<Self::Value, A::Error> {
-                        let value = crate::buffer::Content::from_map(map)?;
+                        let value = crate::buffer::Buffered::from_map(map)?;
                         #objects
                     }
                 }
