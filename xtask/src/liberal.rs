@@ -107,12 +107,12 @@ pub fn open_types(file: &mut syn::File, tagged: &BTreeMap<String, TaggedUnion>) 
                 fallbacks.insert(e.ident.to_string(), fallback.clone());
                 if let Some(tag) = tagged.get(&e.ident.to_string()) {
                     remove_derive(&mut e.attrs, "Deserialize");
-                    extra.push(tagged_deserialize(&e, tag, &fallback)?);
+                    extra.extend(tagged_deserialize(&e, tag, &fallback)?);
                     opened.tagged_unions.push(e.ident.to_string());
                 } else {
-                    if let Some(imp) = by_kind::deserialize_impl(&e, &fallback, &shapes) {
+                    if let Some(impls) = by_kind::deserialize_impl(&e, &fallback, &shapes) {
                         remove_derive(&mut e.attrs, "Deserialize");
-                        extra.push(imp);
+                        extra.extend(impls);
                         opened.by_kind.push(e.ident.to_string());
                     }
                     opened.unions.push(e.ident.to_string());
@@ -321,11 +321,15 @@ fn string_enum_impls(ident: &Ident, wires: &[(Ident, String)], fallback: &Ident)
 }
 
 /// `Deserialize` for a discriminated union: dispatch on the tag, keep the raw JSON of an
-/// unknown tag or a variant that does not decode.
-fn tagged_deserialize(e: &ItemEnum, tag: &TaggedUnion, fallback: &Ident) -> Result<Item> {
+/// unknown tag or a variant that does not decode. Two impls: `Deserialize`, which hands the
+/// value to the raw crate's `stream::tagged`, and `stream::Tagged`, which says how to read
+/// each variant straight from the object (when the tag comes first in a streaming decode)
+/// and how to read a buffered value the liberal way.
+fn tagged_deserialize(e: &ItemEnum, tag: &TaggedUnion, fallback: &Ident) -> Result<[Item; 2]> {
     let ident = &e.ident;
     let property = &tag.property;
-    let mut arms: Vec<TokenStream> = Vec::new();
+    let mut streamed: Vec<TokenStream> = Vec::new();
+    let mut buffered: Vec<TokenStream> = Vec::new();
     for (value, payload) in &tag.mapping {
         let variant = e
             .variants
@@ -341,26 +345,44 @@ fn tagged_deserialize(e: &ItemEnum, tag: &TaggedUnion, fallback: &Ident) -> Resu
             bail!("union `{ident}`: no variant carries `{payload}` (tag value `{value}`)");
         };
         let payload = Ident::new(payload, Span::call_site());
-        arms.push(quote! {
-            ::std::option::Option::Some(#value) => match <#payload as ::serde::Deserialize>::deserialize(content.deserializer::<D::Error>()) {
+        streamed.push(quote! {
+            #value => <#payload as ::serde::Deserialize>::deserialize(
+                ::serde::de::value::MapAccessDeserializer::new(map),
+            ).map(Self::#variant),
+        });
+        buffered.push(quote! {
+            ::std::option::Option::Some(#value) => match <#payload as ::serde::Deserialize>::deserialize(content.deserializer::<::serde::de::value::Error>()) {
                 ::std::result::Result::Ok(known) => Self::#variant(known),
                 ::std::result::Result::Err(_) => Self::#fallback(content.into_value()),
             },
         });
     }
-    Ok(parse_quote! {
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                // Buffered (in the raw crate's `buffer`, entries inline) because the tag need
-                // not come first and a variant that does not decode is kept as raw JSON.
-                let content = <crate::buffer::Buffered<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(match content.str_at(#property) {
-                    #(#arms)*
-                    _ => Self::#fallback(content.into_value()),
-                })
+    Ok([
+        parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #ident {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    crate::stream::tagged(deserializer)
+                }
             }
-        }
-    })
+        },
+        parse_quote! {
+            impl<'de> crate::stream::Tagged<'de> for #ident {
+                const TAG: &'static str = #property;
+                fn stream<A: ::serde::de::MapAccess<'de>>(tag: &str, map: &mut A) -> ::std::option::Option<::std::result::Result<Self, A::Error>> {
+                    ::std::option::Option::Some(match tag {
+                        #(#streamed)*
+                        _ => return ::std::option::Option::None,
+                    })
+                }
+                fn from_buffer(content: crate::buffer::Buffered<'de>) -> Self {
+                    match content.str_at(#property) {
+                        #(#buffered)*
+                        _ => Self::#fallback(content.into_value()),
+                    }
+                }
+            }
+        },
+    ])
 }
 
 fn type_last_ident(ty: &Type) -> Option<String> {

@@ -22,7 +22,7 @@ use serde_json::{Map, Number, Value};
 use smallvec::SmallVec;
 
 /// One key and its value.
-type Entry<'de> = (Cow<'de, str>, Content<'de>);
+pub(crate) type Entry<'de> = (Cow<'de, str>, Content<'de>);
 
 /// How many entries a union's object keeps inline before spilling to the heap: the widest
 /// variant of the API (an available dependent agent) has six fields.
@@ -258,16 +258,28 @@ impl<'de> Visitor<'de> for ContentVisitor {
 }
 
 /// An object key, borrowed when the input lends it.
-struct Key<'de>(Cow<'de, str>);
+pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Content::deserialize(deserializer)? {
-            Content::Text(text) => Ok(Key(text)),
-            other => Err(de::Error::custom(format_args!(
-                "an object key must be a string, not {other:?}"
-            ))),
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
         }
+        deserializer.deserialize_str(KeyVisitor)
     }
 }
 

@@ -5,7 +5,7 @@
 //! Hand-written beside the generated file because Rust only allows inherent methods in the
 //! crate that defines the type.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use crate::types::{
     InputOverride, McpServerConfig, RequestHeaderValue, ServerUrl, Tool, ToolApproval,
@@ -54,7 +54,7 @@ impl McpServerConfig {
         value: impl Into<RequestHeaderValue>,
     ) -> Self {
         self.request_headers
-            .get_or_insert_with(HashMap::new)
+            .get_or_insert_with(BTreeMap::new)
             .insert(name.into(), value.into());
         self
     }
@@ -74,7 +74,7 @@ impl ToolConfigOverride {
     #[must_use]
     pub fn input_override(mut self, parameter: impl Into<String>, value: InputOverride) -> Self {
         self.input_overrides
-            .get_or_insert_with(HashMap::new)
+            .get_or_insert_with(BTreeMap::new)
             .insert(parameter.into(), value);
         self
     }

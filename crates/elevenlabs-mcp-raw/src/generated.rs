@@ -511,12 +511,12 @@ pub mod types {
         ///Extra headers sent to the server, by name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_headers: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, RequestHeaderValue>,
+            ::std::collections::BTreeMap<::std::string::String, RequestHeaderValue>,
         >,
         ///Entries placed in the MCP `_meta` field of every tools/call request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_meta: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, RequestMetaValue>,
+            ::std::collections::BTreeMap<::std::string::String, RequestMetaValue>,
         >,
         ///How long a tool call may take, in seconds (5 to 300).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -599,11 +599,11 @@ pub mod types {
         ///Extra headers sent to the server, by name.
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
         pub request_headers:
-            crate::Patch<::std::collections::HashMap<::std::string::String, RequestHeaderValue>>,
+            crate::Patch<::std::collections::BTreeMap<::std::string::String, RequestHeaderValue>>,
         ///Entries placed in the MCP `_meta` field of tools/call requests.
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
         pub request_meta:
-            crate::Patch<::std::collections::HashMap<::std::string::String, RequestMetaValue>>,
+            crate::Patch<::std::collections::BTreeMap<::std::string::String, RequestMetaValue>>,
         ///How long a call may take, in seconds (5 to 300).
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
         pub response_timeout_secs: crate::Patch<i64>,
@@ -1047,7 +1047,7 @@ pub mod types {
         ///How each input is filled, keyed by input path.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_overrides: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, InputOverride>,
+            ::std::collections::BTreeMap<::std::string::String, InputOverride>,
         >,
         ///Whether the user may interrupt the agent around the tool call.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1090,7 +1090,7 @@ pub mod types {
         ///How each input is filled, keyed by input path.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_overrides: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, InputOverride>,
+            ::std::collections::BTreeMap<::std::string::String, InputOverride>,
         >,
         ///Whether the user may interrupt the agent around the tool call.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1133,7 +1133,7 @@ pub mod types {
         ///How each input is filled, keyed by input path.
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
         pub input_overrides:
-            crate::Patch<::std::collections::HashMap<::std::string::String, InputOverride>>,
+            crate::Patch<::std::collections::BTreeMap<::std::string::String, InputOverride>>,
         ///Whether the user may interrupt the agent around the tool call.
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
         pub interruption_mode: crate::Patch<InterruptionMode>,
@@ -1700,37 +1700,63 @@ pub mod types {
                     seq: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
                     let value = crate::buffer::Content::from_seq(seq)?;
-                    ::std::result::Result::Ok(AuthConnection::Unknown(value.into_value()))
+                    ::std::result::Result::Ok((move || -> AuthConnection {
+                        AuthConnection::Unknown(value.into_value())
+                    })())
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = crate::buffer::Buffered::from_map(map)?;
-                    if value.has("auth_connection_id")
-                        && let ::std::result::Result::Ok(known) =
-                            <AuthConnectionLocator as ::serde::Deserialize>::deserialize(
-                                value.deserializer::<A::Error>(),
-                            )
-                    {
-                        return ::std::result::Result::Ok(AuthConnection::AuthConnectionLocator(
-                            known,
-                        ));
-                    }
-                    if value.has("env_var_label")
-                        && let ::std::result::Result::Ok(known) =
-                            <EnvironmentAuthConnectionLocator as ::serde::Deserialize>::deserialize(
-                                value.deserializer::<A::Error>(),
-                            )
-                    {
-                        return ::std::result::Result::Ok(
-                            AuthConnection::EnvironmentAuthConnectionLocator(known),
-                        );
-                    }
-                    ::std::result::Result::Ok(AuthConnection::Unknown(value.into_value()))
+                    crate::stream::object(map)
                 }
             }
             deserializer.deserialize_any(ByKind)
+        }
+    }
+    impl<'de> crate::stream::ByFirstKey<'de> for AuthConnection {
+        fn stream<A: ::serde::de::MapAccess<'de>>(
+            first: &str,
+            map: &mut crate::stream::Replay<'de, A>,
+        ) -> ::std::option::Option<::std::result::Result<Self, A::Error>> {
+            ::std::option::Option::Some(match first {
+                "auth_connection_id" => {
+                    <AuthConnectionLocator as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(
+                            map.only(&["auth_connection_id"]),
+                        ),
+                    )
+                    .map(Self::AuthConnectionLocator)
+                }
+                "env_var_label" => {
+                    <EnvironmentAuthConnectionLocator as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(
+                            map.only(&["env_var_label"]),
+                        ),
+                    )
+                    .map(Self::EnvironmentAuthConnectionLocator)
+                }
+                _ => return ::std::option::Option::None,
+            })
+        }
+        fn from_buffer(value: crate::buffer::Buffered<'de>) -> Self {
+            if value.has("auth_connection_id")
+                && let ::std::result::Result::Ok(known) =
+                    <AuthConnectionLocator as ::serde::Deserialize>::deserialize(
+                        value.deserializer::<::serde::de::value::Error>(),
+                    )
+            {
+                return AuthConnection::AuthConnectionLocator(known);
+            }
+            if value.has("env_var_label")
+                && let ::std::result::Result::Ok(known) =
+                    <EnvironmentAuthConnectionLocator as ::serde::Deserialize>::deserialize(
+                        value.deserializer::<::serde::de::value::Error>(),
+                    )
+            {
+                return AuthConnection::EnvironmentAuthConnectionLocator(known);
+            }
+            AuthConnection::Unknown(value.into_value())
         }
     }
     impl ConstantInputOverrideSource {
@@ -1822,12 +1848,32 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let content =
-                <crate::buffer::Buffered<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(match content.str_at("type") {
+            crate::stream::tagged(deserializer)
+        }
+    }
+    impl<'de> crate::stream::Tagged<'de> for DependentAgent {
+        const TAG: &'static str = "type";
+        fn stream<A: ::serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: &mut A,
+        ) -> ::std::option::Option<::std::result::Result<Self, A::Error>> {
+            ::std::option::Option::Some(match tag {
+                "available" => <DependentAvailableAgent as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+                .map(Self::AvailableAgent),
+                "unknown" => <DependentUnknownAgent as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+                .map(Self::UnknownAgent),
+                _ => return ::std::option::Option::None,
+            })
+        }
+        fn from_buffer(content: crate::buffer::Buffered<'de>) -> Self {
+            match content.str_at("type") {
                 ::std::option::Option::Some("available") => {
                     match <DependentAvailableAgent as ::serde::Deserialize>::deserialize(
-                        content.deserializer::<D::Error>(),
+                        content.deserializer::<::serde::de::value::Error>(),
                     ) {
                         ::std::result::Result::Ok(known) => Self::AvailableAgent(known),
                         ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
@@ -1835,14 +1881,14 @@ pub mod types {
                 }
                 ::std::option::Option::Some("unknown") => {
                     match <DependentUnknownAgent as ::serde::Deserialize>::deserialize(
-                        content.deserializer::<D::Error>(),
+                        content.deserializer::<::serde::de::value::Error>(),
                     ) {
                         ::std::result::Result::Ok(known) => Self::UnknownAgent(known),
                         ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
                     }
                 }
                 _ => Self::Unknown(content.into_value()),
-            })
+            }
         }
     }
     impl DependentAvailableAgentType {
@@ -2259,31 +2305,57 @@ pub mod types {
                     seq: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
                     let value = crate::buffer::Content::from_seq(seq)?;
-                    if let ::std::result::Result::Ok(known) =
-                        <::std::vec::Vec<ValidationError> as ::serde::Deserialize>::deserialize(
-                            value.deserializer::<A::Error>(),
-                        )
-                    {
-                        return ::std::result::Result::Ok(ErrorDetail::Array(known));
-                    }
-                    ::std::result::Result::Ok(ErrorDetail::Unknown(value.into_value()))
+                    ::std::result::Result::Ok((move || -> ErrorDetail {
+                        if let ::std::result::Result::Ok(known) =
+                            <::std::vec::Vec<ValidationError> as ::serde::Deserialize>::deserialize(
+                                value.deserializer::<A::Error>(),
+                            )
+                        {
+                            return ErrorDetail::Array(known);
+                        }
+                        ErrorDetail::Unknown(value.into_value())
+                    })())
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = crate::buffer::Buffered::from_map(map)?;
-                    if let ::std::result::Result::Ok(known) =
-                        <ErrorStatus as ::serde::Deserialize>::deserialize(
-                            value.deserializer::<A::Error>(),
-                        )
-                    {
-                        return ::std::result::Result::Ok(ErrorDetail::ErrorStatus(known));
-                    }
-                    ::std::result::Result::Ok(ErrorDetail::Unknown(value.into_value()))
+                    crate::stream::object(map)
                 }
             }
             deserializer.deserialize_any(ByKind)
+        }
+    }
+    impl<'de> crate::stream::ByFirstKey<'de> for ErrorDetail {
+        fn stream<A: ::serde::de::MapAccess<'de>>(
+            first: &str,
+            map: &mut crate::stream::Replay<'de, A>,
+        ) -> ::std::option::Option<::std::result::Result<Self, A::Error>> {
+            ::std::option::Option::Some(match first {
+                "message" => <ErrorStatus as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(
+                        map.only(&["message", "status"]),
+                    ),
+                )
+                .map(Self::ErrorStatus),
+                "status" => <ErrorStatus as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(
+                        map.only(&["message", "status"]),
+                    ),
+                )
+                .map(Self::ErrorStatus),
+                _ => return ::std::option::Option::None,
+            })
+        }
+        fn from_buffer(value: crate::buffer::Buffered<'de>) -> Self {
+            if let ::std::result::Result::Ok(known) =
+                <ErrorStatus as ::serde::Deserialize>::deserialize(
+                    value.deserializer::<::serde::de::value::Error>(),
+                )
+            {
+                return ErrorDetail::ErrorStatus(known);
+            }
+            ErrorDetail::Unknown(value.into_value())
         }
     }
     impl ExactEvaluationType {
@@ -2467,12 +2539,42 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let content =
-                <crate::buffer::Buffered<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(match content.str_at("source") {
+            crate::stream::tagged(deserializer)
+        }
+    }
+    impl<'de> crate::stream::Tagged<'de> for InputOverride {
+        const TAG: &'static str = "source";
+        fn stream<A: ::serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: &mut A,
+        ) -> ::std::option::Option<::std::result::Result<Self, A::Error>> {
+            ::std::option::Option::Some(match tag {
+                "constant" => <ConstantInputOverride as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+                .map(Self::ConstantInputOverride),
+                "dynamic_variable" => {
+                    <DynamicVariableInputOverride as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    )
+                    .map(Self::DynamicVariableInputOverride)
+                }
+                "llm" => <LlmInputOverride as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+                .map(Self::LlmInputOverride),
+                "omit" => <OmitInputOverride as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+                .map(Self::OmitInputOverride),
+                _ => return ::std::option::Option::None,
+            })
+        }
+        fn from_buffer(content: crate::buffer::Buffered<'de>) -> Self {
+            match content.str_at("source") {
                 ::std::option::Option::Some("constant") => {
                     match <ConstantInputOverride as ::serde::Deserialize>::deserialize(
-                        content.deserializer::<D::Error>(),
+                        content.deserializer::<::serde::de::value::Error>(),
                     ) {
                         ::std::result::Result::Ok(known) => Self::ConstantInputOverride(known),
                         ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
@@ -2480,7 +2582,7 @@ pub mod types {
                 }
                 ::std::option::Option::Some("dynamic_variable") => {
                     match <DynamicVariableInputOverride as ::serde::Deserialize>::deserialize(
-                        content.deserializer::<D::Error>(),
+                        content.deserializer::<::serde::de::value::Error>(),
                     ) {
                         ::std::result::Result::Ok(known) => {
                             Self::DynamicVariableInputOverride(known)
@@ -2490,7 +2592,7 @@ pub mod types {
                 }
                 ::std::option::Option::Some("llm") => {
                     match <LlmInputOverride as ::serde::Deserialize>::deserialize(
-                        content.deserializer::<D::Error>(),
+                        content.deserializer::<::serde::de::value::Error>(),
                     ) {
                         ::std::result::Result::Ok(known) => Self::LlmInputOverride(known),
                         ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
@@ -2498,14 +2600,14 @@ pub mod types {
                 }
                 ::std::option::Option::Some("omit") => {
                     match <OmitInputOverride as ::serde::Deserialize>::deserialize(
-                        content.deserializer::<D::Error>(),
+                        content.deserializer::<::serde::de::value::Error>(),
                     ) {
                         ::std::result::Result::Ok(known) => Self::OmitInputOverride(known),
                         ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
                     }
                 }
                 _ => Self::Unknown(content.into_value()),
-            })
+            }
         }
     }
     impl InterruptionMode {
@@ -2859,12 +2961,40 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let content =
-                <crate::buffer::Buffered<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(match content.str_at("type") {
+            crate::stream::tagged(deserializer)
+        }
+    }
+    impl<'de> crate::stream::Tagged<'de> for ParameterEvaluation {
+        const TAG: &'static str = "type";
+        fn stream<A: ::serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: &mut A,
+        ) -> ::std::option::Option<::std::result::Result<Self, A::Error>> {
+            ::std::option::Option::Some(match tag {
+                "anything" => <AnythingEvaluation as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+                .map(Self::AnythingEvaluation),
+                "exact" => <ExactEvaluation as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+                .map(Self::ExactEvaluation),
+                "llm" => <LlmEvaluation as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+                .map(Self::LlmEvaluation),
+                "regex" => <RegexEvaluation as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+                .map(Self::RegexEvaluation),
+                _ => return ::std::option::Option::None,
+            })
+        }
+        fn from_buffer(content: crate::buffer::Buffered<'de>) -> Self {
+            match content.str_at("type") {
                 ::std::option::Option::Some("anything") => {
                     match <AnythingEvaluation as ::serde::Deserialize>::deserialize(
-                        content.deserializer::<D::Error>(),
+                        content.deserializer::<::serde::de::value::Error>(),
                     ) {
                         ::std::result::Result::Ok(known) => Self::AnythingEvaluation(known),
                         ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
@@ -2872,7 +3002,7 @@ pub mod types {
                 }
                 ::std::option::Option::Some("exact") => {
                     match <ExactEvaluation as ::serde::Deserialize>::deserialize(
-                        content.deserializer::<D::Error>(),
+                        content.deserializer::<::serde::de::value::Error>(),
                     ) {
                         ::std::result::Result::Ok(known) => Self::ExactEvaluation(known),
                         ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
@@ -2880,7 +3010,7 @@ pub mod types {
                 }
                 ::std::option::Option::Some("llm") => {
                     match <LlmEvaluation as ::serde::Deserialize>::deserialize(
-                        content.deserializer::<D::Error>(),
+                        content.deserializer::<::serde::de::value::Error>(),
                     ) {
                         ::std::result::Result::Ok(known) => Self::LlmEvaluation(known),
                         ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
@@ -2888,14 +3018,14 @@ pub mod types {
                 }
                 ::std::option::Option::Some("regex") => {
                     match <RegexEvaluation as ::serde::Deserialize>::deserialize(
-                        content.deserializer::<D::Error>(),
+                        content.deserializer::<::serde::de::value::Error>(),
                     ) {
                         ::std::result::Result::Ok(known) => Self::RegexEvaluation(known),
                         ::std::result::Result::Err(_) => Self::Unknown(content.into_value()),
                     }
                 }
                 _ => Self::Unknown(content.into_value()),
-            })
+            }
         }
     }
     impl PreToolSpeech {
@@ -3148,43 +3278,67 @@ pub mod types {
                     seq: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
                     let value = crate::buffer::Content::from_seq(seq)?;
-                    ::std::result::Result::Ok(RequestHeaderValue::Unknown(value.into_value()))
+                    ::std::result::Result::Ok((move || -> RequestHeaderValue {
+                        RequestHeaderValue::Unknown(value.into_value())
+                    })())
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = crate::buffer::Buffered::from_map(map)?;
-                    if value.has("secret_id")
-                        && let ::std::result::Result::Ok(known) =
-                            <SecretLocator as ::serde::Deserialize>::deserialize(
-                                value.deserializer::<A::Error>(),
-                            )
-                    {
-                        return ::std::result::Result::Ok(RequestHeaderValue::SecretLocator(known));
-                    }
-                    if value.has("variable_name")
-                        && let ::std::result::Result::Ok(known) =
-                            <DynamicVariableRef as ::serde::Deserialize>::deserialize(
-                                value.deserializer::<A::Error>(),
-                            )
-                    {
-                        return ::std::result::Result::Ok(RequestHeaderValue::DynamicVariableRef(
-                            known,
-                        ));
-                    }
-                    if value.has("env_var_label")
-                        && let ::std::result::Result::Ok(known) =
-                            <EnvVarLocator as ::serde::Deserialize>::deserialize(
-                                value.deserializer::<A::Error>(),
-                            )
-                    {
-                        return ::std::result::Result::Ok(RequestHeaderValue::EnvVarLocator(known));
-                    }
-                    ::std::result::Result::Ok(RequestHeaderValue::Unknown(value.into_value()))
+                    crate::stream::object(map)
                 }
             }
             deserializer.deserialize_any(ByKind)
+        }
+    }
+    impl<'de> crate::stream::ByFirstKey<'de> for RequestHeaderValue {
+        fn stream<A: ::serde::de::MapAccess<'de>>(
+            first: &str,
+            map: &mut crate::stream::Replay<'de, A>,
+        ) -> ::std::option::Option<::std::result::Result<Self, A::Error>> {
+            ::std::option::Option::Some(match first {
+                "env_var_label" => <EnvVarLocator as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map.only(&["env_var_label"])),
+                )
+                .map(Self::EnvVarLocator),
+                "secret_id" => <SecretLocator as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map.only(&["secret_id"])),
+                )
+                .map(Self::SecretLocator),
+                "variable_name" => <DynamicVariableRef as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map.only(&["variable_name"])),
+                )
+                .map(Self::DynamicVariableRef),
+                _ => return ::std::option::Option::None,
+            })
+        }
+        fn from_buffer(value: crate::buffer::Buffered<'de>) -> Self {
+            if value.has("secret_id")
+                && let ::std::result::Result::Ok(known) =
+                    <SecretLocator as ::serde::Deserialize>::deserialize(
+                        value.deserializer::<::serde::de::value::Error>(),
+                    )
+            {
+                return RequestHeaderValue::SecretLocator(known);
+            }
+            if value.has("variable_name")
+                && let ::std::result::Result::Ok(known) =
+                    <DynamicVariableRef as ::serde::Deserialize>::deserialize(
+                        value.deserializer::<::serde::de::value::Error>(),
+                    )
+            {
+                return RequestHeaderValue::DynamicVariableRef(known);
+            }
+            if value.has("env_var_label")
+                && let ::std::result::Result::Ok(known) =
+                    <EnvVarLocator as ::serde::Deserialize>::deserialize(
+                        value.deserializer::<::serde::de::value::Error>(),
+                    )
+            {
+                return RequestHeaderValue::EnvVarLocator(known);
+            }
+            RequestHeaderValue::Unknown(value.into_value())
         }
     }
     impl<'de> ::serde::Deserialize<'de> for RequestMetaValue {
@@ -3280,43 +3434,67 @@ pub mod types {
                     seq: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
                     let value = crate::buffer::Content::from_seq(seq)?;
-                    ::std::result::Result::Ok(RequestMetaValue::Unknown(value.into_value()))
+                    ::std::result::Result::Ok((move || -> RequestMetaValue {
+                        RequestMetaValue::Unknown(value.into_value())
+                    })())
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = crate::buffer::Buffered::from_map(map)?;
-                    if value.has("secret_id")
-                        && let ::std::result::Result::Ok(known) =
-                            <SecretLocator as ::serde::Deserialize>::deserialize(
-                                value.deserializer::<A::Error>(),
-                            )
-                    {
-                        return ::std::result::Result::Ok(RequestMetaValue::SecretLocator(known));
-                    }
-                    if value.has("variable_name")
-                        && let ::std::result::Result::Ok(known) =
-                            <DynamicVariableRef as ::serde::Deserialize>::deserialize(
-                                value.deserializer::<A::Error>(),
-                            )
-                    {
-                        return ::std::result::Result::Ok(RequestMetaValue::DynamicVariableRef(
-                            known,
-                        ));
-                    }
-                    if value.has("env_var_label")
-                        && let ::std::result::Result::Ok(known) =
-                            <EnvVarLocator as ::serde::Deserialize>::deserialize(
-                                value.deserializer::<A::Error>(),
-                            )
-                    {
-                        return ::std::result::Result::Ok(RequestMetaValue::EnvVarLocator(known));
-                    }
-                    ::std::result::Result::Ok(RequestMetaValue::Unknown(value.into_value()))
+                    crate::stream::object(map)
                 }
             }
             deserializer.deserialize_any(ByKind)
+        }
+    }
+    impl<'de> crate::stream::ByFirstKey<'de> for RequestMetaValue {
+        fn stream<A: ::serde::de::MapAccess<'de>>(
+            first: &str,
+            map: &mut crate::stream::Replay<'de, A>,
+        ) -> ::std::option::Option<::std::result::Result<Self, A::Error>> {
+            ::std::option::Option::Some(match first {
+                "env_var_label" => <EnvVarLocator as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map.only(&["env_var_label"])),
+                )
+                .map(Self::EnvVarLocator),
+                "secret_id" => <SecretLocator as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map.only(&["secret_id"])),
+                )
+                .map(Self::SecretLocator),
+                "variable_name" => <DynamicVariableRef as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map.only(&["variable_name"])),
+                )
+                .map(Self::DynamicVariableRef),
+                _ => return ::std::option::Option::None,
+            })
+        }
+        fn from_buffer(value: crate::buffer::Buffered<'de>) -> Self {
+            if value.has("secret_id")
+                && let ::std::result::Result::Ok(known) =
+                    <SecretLocator as ::serde::Deserialize>::deserialize(
+                        value.deserializer::<::serde::de::value::Error>(),
+                    )
+            {
+                return RequestMetaValue::SecretLocator(known);
+            }
+            if value.has("variable_name")
+                && let ::std::result::Result::Ok(known) =
+                    <DynamicVariableRef as ::serde::Deserialize>::deserialize(
+                        value.deserializer::<::serde::de::value::Error>(),
+                    )
+            {
+                return RequestMetaValue::DynamicVariableRef(known);
+            }
+            if value.has("env_var_label")
+                && let ::std::result::Result::Ok(known) =
+                    <EnvVarLocator as ::serde::Deserialize>::deserialize(
+                        value.deserializer::<::serde::de::value::Error>(),
+                    )
+            {
+                return RequestMetaValue::EnvVarLocator(known);
+            }
+            RequestMetaValue::Unknown(value.into_value())
         }
     }
     impl<'de> ::serde::Deserialize<'de> for SecretToken {
@@ -3384,36 +3562,90 @@ pub mod types {
                     seq: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
                     let value = crate::buffer::Content::from_seq(seq)?;
-                    ::std::result::Result::Ok(SecretToken::Unknown(value.into_value()))
+                    ::std::result::Result::Ok((move || -> SecretToken {
+                        SecretToken::Unknown(value.into_value())
+                    })())
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = crate::buffer::Buffered::from_map(map)?;
-                    if value.has("secret_id")
-                        && let ::std::result::Result::Ok(known) =
-                            <SecretLocator as ::serde::Deserialize>::deserialize(
-                                value.deserializer::<A::Error>(),
-                            )
-                    {
-                        return ::std::result::Result::Ok(SecretToken::SecretLocator(known));
-                    }
-                    if value.has("encrypted_value")
-                        && value.has("id")
-                        && value.has("name")
-                        && value.has("nonce")
-                        && let ::std::result::Result::Ok(known) =
-                            <StoredSecret as ::serde::Deserialize>::deserialize(
-                                value.deserializer::<A::Error>(),
-                            )
-                    {
-                        return ::std::result::Result::Ok(SecretToken::StoredSecret(known));
-                    }
-                    ::std::result::Result::Ok(SecretToken::Unknown(value.into_value()))
+                    crate::stream::object(map)
                 }
             }
             deserializer.deserialize_any(ByKind)
+        }
+    }
+    impl<'de> crate::stream::ByFirstKey<'de> for SecretToken {
+        fn stream<A: ::serde::de::MapAccess<'de>>(
+            first: &str,
+            map: &mut crate::stream::Replay<'de, A>,
+        ) -> ::std::option::Option<::std::result::Result<Self, A::Error>> {
+            ::std::option::Option::Some(match first {
+                "encrypted_value" => <StoredSecret as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map.only(&[
+                        "encrypted_value",
+                        "id",
+                        "name",
+                        "nonce",
+                    ])),
+                )
+                .map(Self::StoredSecret),
+                "id" => <StoredSecret as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map.only(&[
+                        "encrypted_value",
+                        "id",
+                        "name",
+                        "nonce",
+                    ])),
+                )
+                .map(Self::StoredSecret),
+                "name" => <StoredSecret as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map.only(&[
+                        "encrypted_value",
+                        "id",
+                        "name",
+                        "nonce",
+                    ])),
+                )
+                .map(Self::StoredSecret),
+                "nonce" => <StoredSecret as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map.only(&[
+                        "encrypted_value",
+                        "id",
+                        "name",
+                        "nonce",
+                    ])),
+                )
+                .map(Self::StoredSecret),
+                "secret_id" => <SecretLocator as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map.only(&["secret_id"])),
+                )
+                .map(Self::SecretLocator),
+                _ => return ::std::option::Option::None,
+            })
+        }
+        fn from_buffer(value: crate::buffer::Buffered<'de>) -> Self {
+            if value.has("secret_id")
+                && let ::std::result::Result::Ok(known) =
+                    <SecretLocator as ::serde::Deserialize>::deserialize(
+                        value.deserializer::<::serde::de::value::Error>(),
+                    )
+            {
+                return SecretToken::SecretLocator(known);
+            }
+            if value.has("encrypted_value")
+                && value.has("id")
+                && value.has("name")
+                && value.has("nonce")
+                && let ::std::result::Result::Ok(known) =
+                    <StoredSecret as ::serde::Deserialize>::deserialize(
+                        value.deserializer::<::serde::de::value::Error>(),
+                    )
+            {
+                return SecretToken::StoredSecret(known);
+            }
+            SecretToken::Unknown(value.into_value())
         }
     }
     impl<'de> ::serde::Deserialize<'de> for ServerUrl {
@@ -3480,25 +3712,43 @@ pub mod types {
                     seq: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
                     let value = crate::buffer::Content::from_seq(seq)?;
-                    ::std::result::Result::Ok(ServerUrl::Unknown(value.into_value()))
+                    ::std::result::Result::Ok((move || -> ServerUrl {
+                        ServerUrl::Unknown(value.into_value())
+                    })())
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = crate::buffer::Buffered::from_map(map)?;
-                    if value.has("secret_id")
-                        && let ::std::result::Result::Ok(known) =
-                            <SecretLocator as ::serde::Deserialize>::deserialize(
-                                value.deserializer::<A::Error>(),
-                            )
-                    {
-                        return ::std::result::Result::Ok(ServerUrl::SecretLocator(known));
-                    }
-                    ::std::result::Result::Ok(ServerUrl::Unknown(value.into_value()))
+                    crate::stream::object(map)
                 }
             }
             deserializer.deserialize_any(ByKind)
+        }
+    }
+    impl<'de> crate::stream::ByFirstKey<'de> for ServerUrl {
+        fn stream<A: ::serde::de::MapAccess<'de>>(
+            first: &str,
+            map: &mut crate::stream::Replay<'de, A>,
+        ) -> ::std::option::Option<::std::result::Result<Self, A::Error>> {
+            ::std::option::Option::Some(match first {
+                "secret_id" => <SecretLocator as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map.only(&["secret_id"])),
+                )
+                .map(Self::SecretLocator),
+                _ => return ::std::option::Option::None,
+            })
+        }
+        fn from_buffer(value: crate::buffer::Buffered<'de>) -> Self {
+            if value.has("secret_id")
+                && let ::std::result::Result::Ok(known) =
+                    <SecretLocator as ::serde::Deserialize>::deserialize(
+                        value.deserializer::<::serde::de::value::Error>(),
+                    )
+            {
+                return ServerUrl::SecretLocator(known);
+            }
+            ServerUrl::Unknown(value.into_value())
         }
     }
     impl TaskSupport {
@@ -4139,17 +4389,30 @@ pub mod types {
                     seq: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
                     let value = crate::buffer::Content::from_seq(seq)?;
-                    ::std::result::Result::Ok(ValidationLocation::Unknown(value.into_value()))
+                    ::std::result::Result::Ok((move || -> ValidationLocation {
+                        ValidationLocation::Unknown(value.into_value())
+                    })())
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     map: A,
                 ) -> ::std::result::Result<Self::Value, A::Error> {
-                    let value = crate::buffer::Buffered::from_map(map)?;
-                    ::std::result::Result::Ok(ValidationLocation::Unknown(value.into_value()))
+                    crate::stream::object(map)
                 }
             }
             deserializer.deserialize_any(ByKind)
+        }
+    }
+    impl<'de> crate::stream::ByFirstKey<'de> for ValidationLocation {
+        fn stream<A: ::serde::de::MapAccess<'de>>(
+            first: &str,
+            map: &mut crate::stream::Replay<'de, A>,
+        ) -> ::std::option::Option<::std::result::Result<Self, A::Error>> {
+            let _ = (first, map);
+            ::std::option::Option::None
+        }
+        fn from_buffer(value: crate::buffer::Buffered<'de>) -> Self {
+            ValidationLocation::Unknown(value.into_value())
         }
     }
     impl AnythingEvaluation {
@@ -4468,7 +4731,7 @@ pub mod types {
         pub fn request_headers(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::HashMap<::std::string::String, RequestHeaderValue>,
+                ::std::collections::BTreeMap<::std::string::String, RequestHeaderValue>,
             >,
         ) -> Self {
             self.request_headers = ::std::option::Option::Some(value.into());
@@ -4479,7 +4742,7 @@ pub mod types {
         pub fn request_meta(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::HashMap<::std::string::String, RequestMetaValue>,
+                ::std::collections::BTreeMap<::std::string::String, RequestMetaValue>,
             >,
         ) -> Self {
             self.request_meta = ::std::option::Option::Some(value.into());
@@ -4696,7 +4959,7 @@ pub mod types {
         pub fn request_headers(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::HashMap<::std::string::String, RequestHeaderValue>,
+                ::std::collections::BTreeMap<::std::string::String, RequestHeaderValue>,
             >,
         ) -> Self {
             self.request_headers = crate::Patch::Set(value.into());
@@ -4713,7 +4976,7 @@ pub mod types {
         pub fn request_meta(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::HashMap<::std::string::String, RequestMetaValue>,
+                ::std::collections::BTreeMap<::std::string::String, RequestMetaValue>,
             >,
         ) -> Self {
             self.request_meta = crate::Patch::Set(value.into());
@@ -4981,7 +5244,7 @@ pub mod types {
         pub fn input_overrides(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::HashMap<::std::string::String, InputOverride>,
+                ::std::collections::BTreeMap<::std::string::String, InputOverride>,
             >,
         ) -> Self {
             self.input_overrides = ::std::option::Option::Some(value.into());
@@ -5091,7 +5354,7 @@ pub mod types {
         pub fn input_overrides(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::HashMap<::std::string::String, InputOverride>,
+                ::std::collections::BTreeMap<::std::string::String, InputOverride>,
             >,
         ) -> Self {
             self.input_overrides = ::std::option::Option::Some(value.into());
@@ -5238,7 +5501,7 @@ pub mod types {
         pub fn input_overrides(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::HashMap<::std::string::String, InputOverride>,
+                ::std::collections::BTreeMap<::std::string::String, InputOverride>,
             >,
         ) -> Self {
             self.input_overrides = crate::Patch::Set(value.into());

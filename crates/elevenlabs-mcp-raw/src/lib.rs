@@ -24,6 +24,11 @@
 //!   limits the spec puts on requests (minimum, maximum, length) are not enforced when
 //!   reading.
 //!
+//! Keeping a malformed variant raw means reading a union's value before choosing, which
+//! costs time on large bodies. [`stream::from_str`] reads well-formed variants straight
+//! through and says when a body needs the liberal decode instead; the `elevenlabs-mcp`
+//! client decodes every response that way.
+//!
 //! ```
 //! use elevenlabs_mcp_raw::types::{ApprovalPolicy, McpServerList};
 //!
@@ -59,5 +64,6 @@ mod builders;
 pub mod check;
 pub mod json;
 mod patch;
+pub mod stream;
 
 pub use patch::Patch;

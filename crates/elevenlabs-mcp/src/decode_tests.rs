@@ -26,7 +26,7 @@ fn decode_all(body: &[u8]) {
 }
 
 /// Arbitrary JSON, nested a few levels.
-fn json() -> impl Strategy<Value = Value> {
+pub(crate) fn json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
@@ -87,7 +87,7 @@ fn json() -> impl Strategy<Value = Value> {
 }
 
 /// Replaces the value at a pseudo-random place in `node` with `with`.
-fn graft(node: &mut Value, choice: usize, with: Value) {
+pub(crate) fn graft(node: &mut Value, choice: usize, with: Value) {
     if !choice.is_multiple_of(4) {
         let child = match node {
             Value::Object(map) if !map.is_empty() => {
@@ -107,7 +107,7 @@ fn graft(node: &mut Value, choice: usize, with: Value) {
     *node = with;
 }
 
-fn corpus() -> Vec<Value> {
+pub(crate) fn corpus() -> Vec<Value> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
     let mut docs = Vec::new();
     for entry in std::fs::read_dir(dir).expect("corpus directory").flatten() {

@@ -183,15 +183,24 @@ impl fmt::Display for DecodeError {
 /// # Ok::<(), Error>(())
 /// ```
 ///
-/// The body's UTF-8 is checked once, whole, and the text decoded from there: serde_json
-/// otherwise checks each string as it reads it, which took a sixth of the decode of a large
-/// `list` (BENCHMARKS.md). The path is worked out only when decoding fails: tracking it costs
-/// about a third of the decode, and a body that decodes has no use for it. A failed body is
-/// decoded a second time with tracking on, which finds the same first error.
+/// How it goes, fastest first (BENCHMARKS.md has the figures for a large `list`):
+///
+/// - the body's UTF-8 is checked once, whole, and the text decoded from there: serde_json
+///   otherwise checks each string as it reads it;
+/// - the text is decoded with every union read straight into its variant
+///   ([`raw::stream::from_str`](crate::raw::stream::from_str)). A body where some union
+///   needs its fallback (a malformed variant the service should not send) is then decoded
+///   again the liberal way, which gives the same value wherever the first way succeeds;
+/// - the JSON path is worked out only when decoding fails: tracking it costs about a third
+///   of the decode, and a body that decodes has no use for it. A failed body is decoded once
+///   more with tracking on, which finds the same first error.
 pub fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
-    // Both reject bytes after the document: not what the service sends.
+    // All of these reject bytes after the document: not what the service sends.
     let decoded = match std::str::from_utf8(body) {
-        Ok(text) => serde_json::from_str(text),
+        Ok(text) => match crate::raw::stream::from_str(text) {
+            Some(value) => return Ok(value),
+            None => serde_json::from_str(text),
+        },
         // Not UTF-8: serde_json's own reading finds where, and says so.
         Err(_) => serde_json::from_slice(body),
     };

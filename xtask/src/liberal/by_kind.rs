@@ -27,6 +27,8 @@ use super::serde_options;
 pub struct Shapes {
     /// Struct name -> the keys a value must have for the struct to decode from it.
     structs: BTreeMap<String, Vec<String>>,
+    /// Struct name -> every key the struct reads.
+    fields: BTreeMap<String, Vec<String>>,
     /// String enums, which (once opened) accept every string.
     string_enums: BTreeSet<String>,
 }
@@ -34,15 +36,21 @@ pub struct Shapes {
 impl Shapes {
     /// Collects the shapes of `items`; `string_enums` are the enums the pass opens.
     pub fn new<'a>(items: &[Item], string_enums: impl IntoIterator<Item = &'a String>) -> Self {
-        let structs = items
-            .iter()
-            .filter_map(|item| match item {
-                Item::Struct(s) => Some((s.ident.to_string(), required_keys(s)?)),
-                _ => None,
-            })
-            .collect();
+        let mut structs = BTreeMap::new();
+        let mut fields = BTreeMap::new();
+        for item in items {
+            if let Item::Struct(s) = item
+                && let Some(keys) = wire_fields(s)
+            {
+                let name = s.ident.to_string();
+                let required = keys.iter().filter(|(_, r)| *r).map(|(k, _)| k.clone());
+                structs.insert(name.clone(), required.collect());
+                fields.insert(name, keys.into_iter().map(|(k, _)| k).collect());
+            }
+        }
         Self {
             structs,
+            fields,
             string_enums: string_enums.into_iter().cloned().collect(),
         }
     }
@@ -62,8 +70,9 @@ enum Kind {
     Object(Vec<String>),
 }
 
-/// The impl, or `None` when some variant's kind cannot be told (then serde's derive stays).
-pub fn deserialize_impl(e: &ItemEnum, fallback: &Ident, shapes: &Shapes) -> Option<Item> {
+/// The impls (`Deserialize`, and the raw crate's `stream::ByFirstKey` for objects), or `None`
+/// when some variant's kind cannot be told (then serde's derive stays).
+pub fn deserialize_impl(e: &ItemEnum, fallback: &Ident, shapes: &Shapes) -> Option<Vec<Item>> {
     let mut variants = Vec::new();
     for v in &e.variants {
         if &v.ident == fallback {
@@ -127,15 +136,15 @@ pub fn deserialize_impl(e: &ItemEnum, fallback: &Ident, shapes: &Shapes) -> Opti
 
     // Containers are buffered once (in the raw crate's `buffer`, which borrows what it can),
     // so that a value no variant takes can still be kept.
-    let buffered = |candidates: Vec<(&Ident, &Type, Vec<&String>)>| {
+    let buffered = |candidates: Vec<(&Ident, &Type, Vec<&String>)>, error: TokenStream| {
         let attempts = candidates.iter().map(|(variant, ty, required)| {
             quote! {
-                if #(value.has(#required) &&)* let ::std::result::Result::Ok(known) = <#ty as ::serde::Deserialize>::deserialize(value.deserializer::<A::Error>()) {
-                    return ::std::result::Result::Ok(#ident::#variant(known));
+                if #(value.has(#required) &&)* let ::std::result::Result::Ok(known) = <#ty as ::serde::Deserialize>::deserialize(value.deserializer::<#error>()) {
+                    return #ident::#variant(known);
                 }
             }
         });
-        quote! { #(#attempts)* ::std::result::Result::Ok(#ident::#fallback(value.into_value())) }
+        quote! { #(#attempts)* #ident::#fallback(value.into_value()) }
     };
     let arrays = buffered(
         variants
@@ -143,20 +152,49 @@ pub fn deserialize_impl(e: &ItemEnum, fallback: &Ident, shapes: &Shapes) -> Opti
             .filter(|(_, _, k)| *k == Kind::Array)
             .map(|(v, ty, _)| (*v, *ty, Vec::new()))
             .collect(),
+        quote!(A::Error),
     );
     // An object is tried only against the variants whose required keys it has: a struct
     // that lacks one cannot decode, and the error it would build is the cost being avoided.
+    let object_variants: Vec<(&Ident, &Type, &Vec<String>)> = variants
+        .iter()
+        .filter_map(|(v, ty, k)| match k {
+            Kind::Object(required) => Some((*v, *ty, required)),
+            _ => None,
+        })
+        .collect();
     let objects = buffered(
-        variants
+        object_variants
             .iter()
-            .filter_map(|(v, ty, k)| match k {
-                Kind::Object(required) => Some((*v, *ty, required.iter().collect())),
-                _ => None,
-            })
+            .map(|(v, ty, required)| (*v, *ty, required.iter().collect()))
             .collect(),
+        quote!(::serde::de::value::Error),
     );
+    let arms = first_key_arms(&object_variants, shapes);
+    let stream_body = if arms.is_empty() {
+        // No first key names a variant for sure: every object takes the liberal decode.
+        quote! {
+            let _ = (first, map);
+            ::std::option::Option::None
+        }
+    } else {
+        let arms = arms.into_iter().map(|(key, variant, ty, fields)| {
+            quote! {
+                #key => <#ty as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map.only(&[#(#fields),*])),
+                ).map(Self::#variant),
+            }
+        });
+        quote! {
+            ::std::option::Option::Some(match first {
+                #(#arms)*
+                _ => return ::std::option::Option::None,
+            })
+        }
+    };
 
-    Some(syn::parse_quote! {
+    Some(vec![
+        syn::parse_quote! {
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 struct ByKind;
@@ -188,17 +226,78 @@ pub fn deserialize_impl(e: &ItemEnum, fallback: &Ident, shapes: &Shapes) -> Opti
                     }
                     fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, seq: A) -> ::std::result::Result<Self::Value, A::Error> {
                         let value = crate::buffer::Content::from_seq(seq)?;
-                        #arrays
+                        ::std::result::Result::Ok((move || -> #ident { #arrays })())
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<Self::Value, A::Error> {
-                        let value = crate::buffer::Buffered::from_map(map)?;
-                        #objects
+                        crate::stream::object(map)
                     }
                 }
                 deserializer.deserialize_any(ByKind)
             }
         }
-    })
+        },
+        syn::parse_quote! {
+            impl<'de> crate::stream::ByFirstKey<'de> for #ident {
+                fn stream<A: ::serde::de::MapAccess<'de>>(
+                    first: &str,
+                    map: &mut crate::stream::Replay<'de, A>,
+                ) -> ::std::option::Option<::std::result::Result<Self, A::Error>> {
+                    #stream_body
+                }
+                fn from_buffer(value: crate::buffer::Buffered<'de>) -> Self {
+                    #objects
+                }
+            }
+        },
+    ])
+}
+
+/// For each key that names exactly one object variant, that variant and every key it reads:
+/// an object whose first key is one of these streams into that variant, provided it has no
+/// key the variant lacks. The liberal decode would choose the same variant: of the
+/// variants whose required keys an object has, it takes the first that decodes, and the
+/// object has only keys of the streamed one. So that no other variant could also have all
+/// its required keys, streaming is left off for the whole union unless no variant's
+/// required keys all lie among another's keys (a map variant, which requires none, turns
+/// it off). A variant with serde attributes the pass does not read turns it off too.
+fn first_key_arms<'a>(
+    variants: &[(&'a Ident, &'a Type, &Vec<String>)],
+    shapes: &Shapes,
+) -> Vec<(String, &'a Ident, &'a Type, Vec<String>)> {
+    let mut keys_of = Vec::new();
+    for (variant, ty, _) in variants {
+        let Some(fields) = type_last_ident(ty).and_then(|name| shapes.fields.get(&name)) else {
+            return Vec::new();
+        };
+        keys_of.push((*variant, *ty, fields));
+    }
+    for (i, (_, _, fields)) in keys_of.iter().enumerate() {
+        for (j, (_, _, required)) in variants.iter().enumerate() {
+            if i != j && required.iter().all(|key| fields.contains(key)) {
+                return Vec::new();
+            }
+        }
+    }
+    let mut arms = Vec::new();
+    for (variant, ty, fields) in &keys_of {
+        for key in fields.iter() {
+            let named_by = keys_of.iter().filter(|(_, _, f)| f.contains(key)).count();
+            if named_by == 1 {
+                arms.push((key.clone(), *variant, *ty, (*fields).clone()));
+            }
+        }
+    }
+    arms.sort_by(|a, b| a.0.cmp(&b.0));
+    arms
+}
+
+fn type_last_ident(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+            Some(p.path.segments[0].ident.to_string())
+        }
+        _ => None,
+    }
 }
 
 /// The kind of JSON a payload type takes, from its spelling and the module's shapes.
@@ -228,29 +327,29 @@ fn kind(ty: &Type, shapes: &Shapes) -> Option<Kind> {
     })
 }
 
-/// The wire names of the fields a struct cannot do without, or `None` when the struct's
-/// serde attributes are beyond what this pass reads (a tuple struct, `flatten`, a
-/// container-level default).
-fn required_keys(s: &ItemStruct) -> Option<Vec<String>> {
+/// The wire name of every field of a struct, each with whether a value must have it for
+/// the struct to decode, or `None` when the struct's serde attributes are beyond what this
+/// pass reads (a tuple struct, `flatten`, an `alias`).
+fn wire_fields(s: &ItemStruct) -> Option<Vec<(String, bool)>> {
     let Fields::Named(fields) = &s.fields else {
         return None;
     };
     let container = serde_options(&s.attrs).ok()?;
     let is_default = |o: &String| o == "default" || o.starts_with("default=");
-    if container.iter().any(is_default) {
-        return Some(Vec::new());
-    }
+    // A container-level default makes every field optional.
+    let all_optional = container.iter().any(is_default);
     let mut keys = Vec::new();
     for field in &fields.named {
         let options = serde_options(&field.attrs).ok()?;
-        if options.iter().any(|o| o == "flatten") {
+        if options
+            .iter()
+            .any(|o| o == "flatten" || o.starts_with("alias="))
+        {
             return None;
         }
-        let optional = options.iter().any(is_default)
+        let optional = all_optional
+            || options.iter().any(is_default)
             || matches!(&field.ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
-        if optional {
-            continue;
-        }
         let wire = options
             .iter()
             .find_map(|o| o.strip_prefix("rename=").map(str::to_owned))
@@ -262,7 +361,7 @@ fn required_keys(s: &ItemStruct) -> Option<Vec<String>> {
                     .unwrap_or_default();
                 ident.strip_prefix("r#").unwrap_or(&ident).to_owned()
             });
-        keys.push(wire);
+        keys.push((wire, !optional));
     }
     Some(keys)
 }
