@@ -5,8 +5,6 @@
 //! meant for requests exceeded, every variant of every union). A file's name up to the
 //! first `.` says which type it is.
 
-use std::collections::BTreeMap;
-
 use elevenlabs_mcp_raw::types::{
     AccessLevel, ApprovalPolicy, AuthConnection, DependentAgent, ErrorDetail, HttpValidationError,
     InputOverride, McpServer, McpServerList, ParameterEvaluation, RequestHeaderValue,
@@ -133,7 +131,7 @@ fn every_union_variant_decodes_into_its_type() {
 
     let tool = &config.tool_config_overrides.as_ref().expect("overrides")[0];
     assert_eq!(tool.tool_call_sound, Some(ToolCallSoundOverride::Off));
-    let inputs: &BTreeMap<String, InputOverride> = tool.input_overrides.as_ref().expect("inputs");
+    let inputs = tool.input_overrides.as_ref().expect("inputs");
     assert!(
         matches!(&inputs["query"], InputOverride::ConstantInputOverride(c) if c.constant_value == json!({"nested": [1, 2]}))
     );

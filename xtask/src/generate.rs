@@ -39,10 +39,6 @@ pub fn generate(spec: &spec::Spec) -> Result<String> {
 
     let mut settings = progenitor_impl::GenerationSettings::new();
     settings.with_interface(progenitor_impl::InterfaceStyle::Positional);
-    // Objects keyed by name (headers, `_meta`, input overrides) as ordered maps: decoding one
-    // hashes nothing (a few entries each, compared in place), and every listing, `Debug` and
-    // manifest the CLI writes comes out in the same order run after run.
-    settings.with_map_type("::std::collections::BTreeMap");
     let mut generator = progenitor_impl::Generator::new(&settings);
     // progenitor reports some problems by panicking; the lint should have caught them, but
     // if it did not, say so instead of dumping a backtrace on the maintainer.

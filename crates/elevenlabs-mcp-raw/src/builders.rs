@@ -5,8 +5,6 @@
 //! Hand-written beside the generated file because Rust only allows inherent methods in the
 //! crate that defines the type.
 
-use std::collections::BTreeMap;
-
 use crate::types::{
     InputOverride, McpServerConfig, RequestHeaderValue, ServerUrl, Tool, ToolApproval,
     ToolConfigOverride,
@@ -54,7 +52,7 @@ impl McpServerConfig {
         value: impl Into<RequestHeaderValue>,
     ) -> Self {
         self.request_headers
-            .get_or_insert_with(BTreeMap::new)
+            .get_or_insert_with(Default::default)
             .insert(name.into(), value.into());
         self
     }
@@ -74,7 +72,7 @@ impl ToolConfigOverride {
     #[must_use]
     pub fn input_override(mut self, parameter: impl Into<String>, value: InputOverride) -> Self {
         self.input_overrides
-            .get_or_insert_with(BTreeMap::new)
+            .get_or_insert_with(Default::default)
             .insert(parameter.into(), value);
         self
     }

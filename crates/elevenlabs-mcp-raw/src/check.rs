@@ -5,7 +5,7 @@
 //! The `elevenlabs-mcp` client runs it on every request body before sending; a failure
 //! names the field by its JSON path, such as `config.tool_config_overrides[0].tool_name`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -155,27 +155,13 @@ impl<T: Check> Check for Vec<T> {
 
 impl<T: Check, S> Check for HashMap<String, T, S> {
     fn check(&self, at: &mut FieldPath) -> Result<(), Invalid> {
-        check_entries(self, at)
+        for (key, item) in self {
+            at.push_key(key);
+            item.check(at)?;
+            at.pop();
+        }
+        Ok(())
     }
-}
-
-impl<T: Check> Check for BTreeMap<String, T> {
-    fn check(&self, at: &mut FieldPath) -> Result<(), Invalid> {
-        check_entries(self, at)
-    }
-}
-
-/// Checks each value of a map, its key in the path.
-fn check_entries<'a, T: Check + 'a>(
-    entries: impl IntoIterator<Item = (&'a String, &'a T)>,
-    at: &mut FieldPath,
-) -> Result<(), Invalid> {
-    for (key, item) in entries {
-        at.push_key(key);
-        item.check(at)?;
-        at.pop();
-    }
-    Ok(())
 }
 
 /// A field that may hold a number: the number, when it is there.

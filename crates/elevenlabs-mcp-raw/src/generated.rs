@@ -511,12 +511,12 @@ pub mod types {
         ///Extra headers sent to the server, by name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_headers: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, RequestHeaderValue>,
+            ::std::collections::HashMap<::std::string::String, RequestHeaderValue>,
         >,
         ///Entries placed in the MCP `_meta` field of every tools/call request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_meta: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, RequestMetaValue>,
+            ::std::collections::HashMap<::std::string::String, RequestMetaValue>,
         >,
         ///How long a tool call may take, in seconds (5 to 300).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -599,11 +599,11 @@ pub mod types {
         ///Extra headers sent to the server, by name.
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
         pub request_headers:
-            crate::Patch<::std::collections::BTreeMap<::std::string::String, RequestHeaderValue>>,
+            crate::Patch<::std::collections::HashMap<::std::string::String, RequestHeaderValue>>,
         ///Entries placed in the MCP `_meta` field of tools/call requests.
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
         pub request_meta:
-            crate::Patch<::std::collections::BTreeMap<::std::string::String, RequestMetaValue>>,
+            crate::Patch<::std::collections::HashMap<::std::string::String, RequestMetaValue>>,
         ///How long a call may take, in seconds (5 to 300).
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
         pub response_timeout_secs: crate::Patch<i64>,
@@ -1047,7 +1047,7 @@ pub mod types {
         ///How each input is filled, keyed by input path.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_overrides: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, InputOverride>,
+            ::std::collections::HashMap<::std::string::String, InputOverride>,
         >,
         ///Whether the user may interrupt the agent around the tool call.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1090,7 +1090,7 @@ pub mod types {
         ///How each input is filled, keyed by input path.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_overrides: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, InputOverride>,
+            ::std::collections::HashMap<::std::string::String, InputOverride>,
         >,
         ///Whether the user may interrupt the agent around the tool call.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1133,7 +1133,7 @@ pub mod types {
         ///How each input is filled, keyed by input path.
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
         pub input_overrides:
-            crate::Patch<::std::collections::BTreeMap<::std::string::String, InputOverride>>,
+            crate::Patch<::std::collections::HashMap<::std::string::String, InputOverride>>,
         ///Whether the user may interrupt the agent around the tool call.
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
         pub interruption_mode: crate::Patch<InterruptionMode>,
@@ -4731,7 +4731,7 @@ pub mod types {
         pub fn request_headers(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<::std::string::String, RequestHeaderValue>,
+                ::std::collections::HashMap<::std::string::String, RequestHeaderValue>,
             >,
         ) -> Self {
             self.request_headers = ::std::option::Option::Some(value.into());
@@ -4742,7 +4742,7 @@ pub mod types {
         pub fn request_meta(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<::std::string::String, RequestMetaValue>,
+                ::std::collections::HashMap<::std::string::String, RequestMetaValue>,
             >,
         ) -> Self {
             self.request_meta = ::std::option::Option::Some(value.into());
@@ -4959,7 +4959,7 @@ pub mod types {
         pub fn request_headers(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<::std::string::String, RequestHeaderValue>,
+                ::std::collections::HashMap<::std::string::String, RequestHeaderValue>,
             >,
         ) -> Self {
             self.request_headers = crate::Patch::Set(value.into());
@@ -4976,7 +4976,7 @@ pub mod types {
         pub fn request_meta(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<::std::string::String, RequestMetaValue>,
+                ::std::collections::HashMap<::std::string::String, RequestMetaValue>,
             >,
         ) -> Self {
             self.request_meta = crate::Patch::Set(value.into());
@@ -5244,7 +5244,7 @@ pub mod types {
         pub fn input_overrides(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<::std::string::String, InputOverride>,
+                ::std::collections::HashMap<::std::string::String, InputOverride>,
             >,
         ) -> Self {
             self.input_overrides = ::std::option::Option::Some(value.into());
@@ -5354,7 +5354,7 @@ pub mod types {
         pub fn input_overrides(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<::std::string::String, InputOverride>,
+                ::std::collections::HashMap<::std::string::String, InputOverride>,
             >,
         ) -> Self {
             self.input_overrides = ::std::option::Option::Some(value.into());
@@ -5501,7 +5501,7 @@ pub mod types {
         pub fn input_overrides(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<::std::string::String, InputOverride>,
+                ::std::collections::HashMap<::std::string::String, InputOverride>,
             >,
         ) -> Self {
             self.input_overrides = crate::Patch::Set(value.into());
