@@ -55,3 +55,44 @@ fn timed<T>(decode: impl FnOnce() -> Result<T>) -> Result<Duration> {
     drop(decoded);
     Ok(elapsed)
 }
+
+/// The types' liberal decode (what any format gets) under serde_json and two SIMD parsers.
+#[cfg(feature = "simd-parsers")]
+#[derive(Debug, Clone, Copy)]
+pub struct Parsers {
+    /// `serde_json::from_slice`.
+    pub serde_json: Duration,
+    /// `sonic_rs::from_slice`.
+    pub sonic_rs: Duration,
+    /// `simd_json::serde::from_slice`, on a copy of the body (it parses in place), the copy
+    /// timed too.
+    pub simd_json: Duration,
+}
+
+/// Times `rounds` decodes of `body` by each parser, taking turns.
+#[cfg(feature = "simd-parsers")]
+pub fn parsers(body: &[u8], servers: usize, rounds: usize) -> Result<Parsers> {
+    let mut copy = body.to_vec();
+    let sonic: McpServerList = sonic_rs::from_slice(body)?;
+    let simd: McpServerList = simd_json::serde::from_slice(&mut copy)?;
+    ensure!(
+        sonic.mcp_servers.len() == servers && simd.mcp_servers.len() == servers,
+        "a SIMD parser lost servers"
+    );
+    let (mut serde, mut sonic, mut simd) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        serde.push(timed(|| {
+            Ok(serde_json::from_slice::<McpServerList>(body)?)
+        })?);
+        sonic.push(timed(|| Ok(sonic_rs::from_slice::<McpServerList>(body)?))?);
+        simd.push(timed(|| {
+            let mut copy = body.to_vec();
+            Ok(simd_json::serde::from_slice::<McpServerList>(&mut copy)?)
+        })?);
+    }
+    Ok(Parsers {
+        serde_json: median(serde),
+        sonic_rs: median(sonic),
+        simd_json: median(simd),
+    })
+}

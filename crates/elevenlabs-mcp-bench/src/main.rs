@@ -440,7 +440,7 @@ async fn in_flight(
 
 /// The `list` body decoded in process: the typed decode against `serde_json::Value`, with
 /// the keys in the service's order and sorted, and parsing alone for scale.
-fn decode_rows(bodies: &Bodies, rounds: usize) -> Result<[Row; 3]> {
+fn decode_rows(bodies: &Bodies, rounds: usize) -> Result<Vec<Row>> {
     let service = decode::measure(&bodies.list, SERVERS, rounds)?;
     let sorted = decode::measure(&bodies.list_sorted, SERVERS, rounds)?;
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
@@ -451,7 +451,8 @@ fn decode_rows(bodies: &Bodies, rounds: usize) -> Result<[Row; 3]> {
         ratio: ratio(decodes.typed, decodes.value),
         target: None,
     };
-    Ok([
+    #[allow(unused_mut)]
+    let mut rows = vec![
         typed(
             format!("decoding the `list` body of {SERVERS} servers in process, typed"),
             service,
@@ -467,7 +468,26 @@ fn decode_rows(bodies: &Bodies, rounds: usize) -> Result<[Row; 3]> {
             ratio: ratio(service.typed, service.parse_only),
             target: None,
         },
-    ])
+    ];
+    // The SIMD parsers, with `--features simd-parsers`: each runs the types' liberal decode
+    // (the streamed one is serde_json's), so the baseline is serde_json's liberal decode.
+    #[cfg(feature = "simd-parsers")]
+    {
+        let parsers = decode::parsers(&bodies.list, SERVERS, rounds)?;
+        for (name, took) in [
+            ("sonic-rs", parsers.sonic_rs),
+            ("simd-json (on a copy)", parsers.simd_json),
+        ] {
+            rows.push(Row {
+                figure: format!("the liberal typed decode through {name}"),
+                ours: time(took),
+                baseline: format!("through serde_json: {}", time(parsers.serde_json)),
+                ratio: ratio(took, parsers.serde_json),
+                target: None,
+            });
+        }
+    }
+    Ok(rows)
 }
 
 /// The vendor's `get` and `list` against ours from the same run.
