@@ -21,29 +21,38 @@ pub struct Decodes {
     pub parse_only: Duration,
 }
 
-/// Times `rounds` decodes of each kind, taking turns so that drift lands on all three, after
-/// checking that the typed decode read every server.
-pub fn measure(body: &[u8], servers: usize, rounds: usize) -> Result<Decodes> {
-    let list: McpServerList = decode(body)?;
-    ensure!(
-        list.mcp_servers.len() == servers,
-        "the typed decode lost servers"
-    );
-    let (mut typed, mut value, mut parse_only) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..rounds {
-        typed.push(timed(|| Ok(decode::<McpServerList>(body)?))?);
-        value.push(timed(|| {
-            Ok(serde_json::from_slice::<serde_json::Value>(body)?)
-        })?);
-        parse_only.push(timed(|| {
-            Ok(serde_json::from_slice::<serde::de::IgnoredAny>(body)?)
-        })?);
+/// Times `rounds` decodes of each kind for each body, all taking turns in one loop so that
+/// drift and the heap's state land on every figure alike, after checking that the typed
+/// decode reads every server of each body.
+pub fn measure<const N: usize>(
+    bodies: [&[u8]; N],
+    servers: usize,
+    rounds: usize,
+) -> Result<[Decodes; N]> {
+    for body in bodies {
+        let list: McpServerList = decode(body)?;
+        ensure!(
+            list.mcp_servers.len() == servers,
+            "the typed decode lost servers"
+        );
     }
-    Ok(Decodes {
+    let mut samples: [[Vec<Duration>; 3]; N] = std::array::from_fn(|_| Default::default());
+    for _ in 0..rounds {
+        for (body, [typed, value, parse_only]) in bodies.iter().zip(samples.iter_mut()) {
+            typed.push(timed(|| Ok(decode::<McpServerList>(body)?))?);
+            value.push(timed(|| {
+                Ok(serde_json::from_slice::<serde_json::Value>(body)?)
+            })?);
+            parse_only.push(timed(|| {
+                Ok(serde_json::from_slice::<serde::de::IgnoredAny>(body)?)
+            })?);
+        }
+    }
+    Ok(samples.map(|[typed, value, parse_only]| Decodes {
         typed: median(typed),
         value: median(value),
         parse_only: median(parse_only),
-    })
+    }))
 }
 
 /// How long one decode takes, its result dropped outside the timing as a caller keeps it

@@ -441,8 +441,7 @@ async fn in_flight(
 /// The `list` body decoded in process: the typed decode against `serde_json::Value`, with
 /// the keys in the service's order and sorted, and parsing alone for scale.
 fn decode_rows(bodies: &Bodies, rounds: usize) -> Result<Vec<Row>> {
-    let service = decode::measure(&bodies.list, SERVERS, rounds)?;
-    let sorted = decode::measure(&bodies.list_sorted, SERVERS, rounds)?;
+    let [service, sorted] = decode::measure([&bodies.list, &bodies.list_sorted], SERVERS, rounds)?;
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
     let typed = |figure: String, decodes: decode::Decodes| Row {
         figure,
