@@ -250,7 +250,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TagFirst<'de, A> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         match self.tag.take() {
-            Some(tag) => key_into(tag, seed),
+            Some(tag) => str_into(tag, seed),
             None => self.map.next_value_seed(seed),
         }
     }
@@ -289,7 +289,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Prefixed<'de, A> {
         match self.before.next() {
             Some((key, value)) => {
                 self.value = Some(value);
-                key_into(key, seed).map(Some)
+                str_into(key, seed).map(Some)
             }
             None => self.map.next_key_seed(seed),
         }
@@ -303,14 +303,14 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Prefixed<'de, A> {
     }
 }
 
-/// Hands a key read earlier to `seed`, borrowed when it was lent.
-fn key_into<'de, K: DeserializeSeed<'de>, E: de::Error>(
-    key: Cow<'de, str>,
+/// Hands a string read earlier (a key, or a tag) to `seed`, borrowed when it was lent.
+fn str_into<'de, K: DeserializeSeed<'de>, E: de::Error>(
+    text: Cow<'de, str>,
     seed: K,
 ) -> Result<K::Value, E> {
-    match key {
-        Cow::Borrowed(key) => seed.deserialize(BorrowedStrDeserializer::new(key)),
-        Cow::Owned(key) => seed.deserialize(StringDeserializer::new(key)),
+    match text {
+        Cow::Borrowed(text) => seed.deserialize(BorrowedStrDeserializer::new(text)),
+        Cow::Owned(text) => seed.deserialize(StringDeserializer::new(text)),
     }
 }
 
@@ -354,7 +354,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
                 "`{key}` is not a key of this variant"
             )));
         }
-        key_into(key, seed).map(Some)
+        str_into(key, seed).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
