@@ -141,6 +141,27 @@ fn a_malformed_variant_or_a_late_tag_leaves_the_value_to_the_liberal_decode() {
     ));
 }
 
+#[test]
+fn escaped_keys_and_tags_stream_like_plain_ones() {
+    // `source`, `llm` and `type` spelled with escapes: the streamed decode unescapes them
+    // before dispatching, as the liberal one does; the input `r`, with no tag at all, is
+    // kept raw by both.
+    let text = r#"{"tool_name": "t", "input_overrides": {"q": {"sour\u0063e": "\u006clm", "prompt": "p\n"}, "r": {"s\u0065cret_id": 1}}, "response_mocks": [{"mock_result": "x", "parameter_conditions": [{"path": "a", "eval": {"typ\u0065": "regex", "pattern": "^a"}}]}]}"#;
+    assert!(agree::<ToolConfigOverride>(text));
+    let streamed: ToolConfigOverride = stream::from_str(text).expect("streams");
+    assert!(matches!(
+        streamed.input_overrides.as_ref().and_then(|o| o.get("q")),
+        Some(crate::types::InputOverride::LlmInputOverride(_))
+    ));
+    // After a streamed decode, the thread is back to the liberal decode.
+    let odd = r#"{"tool_name": "t", "input_overrides": {"q": {"source": "dynamic_variable"}}}"#;
+    let liberal: ToolConfigOverride = serde_json::from_str(odd).expect("liberal");
+    assert!(matches!(
+        liberal.input_overrides.as_ref().and_then(|o| o.get("q")),
+        Some(crate::types::InputOverride::Unknown(_))
+    ));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
