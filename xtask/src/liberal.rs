@@ -84,6 +84,21 @@ pub fn open_types(file: &mut syn::File, tagged: &BTreeMap<String, TaggedUnion>) 
         }
     }
 
+    // A tagged union's payload writes its tag first, as the service does: a reader that
+    // streams (`raw::stream`) then buffers nothing, and the emulator's answers and the
+    // CLI's manifests say what an object is before its details.
+    for item in types.iter_mut() {
+        if let Item::Struct(s) = item {
+            let name = s.ident.to_string();
+            let tag = tagged
+                .values()
+                .find(|t| t.mapping.values().any(|payload| *payload == name));
+            if let Some(tag) = tag {
+                tag_first(s, &tag.property)?;
+            }
+        }
+    }
+
     let shapes = by_kind::Shapes::new(types, string_enums.keys());
     let mut extra: Vec<Item> = Vec::new();
     let mut fallbacks: BTreeMap<String, Ident> = BTreeMap::new();
@@ -144,6 +159,45 @@ pub fn open_types(file: &mut syn::File, tagged: &BTreeMap<String, TaggedUnion>) 
     kept.extend(extra);
     *types = kept;
     Ok(opened)
+}
+
+/// Moves the field that carries `tag` (by its wire name) to the front of `s`.
+fn tag_first(s: &mut syn::ItemStruct, tag: &str) -> Result<()> {
+    let Fields::Named(fields) = &mut s.fields else {
+        bail!("`{}` carries a tag but has no named fields", s.ident);
+    };
+    let mut position = None;
+    for (i, field) in fields.named.iter().enumerate() {
+        if wire_name(field)? == tag {
+            position = Some(i);
+        }
+    }
+    let Some(position) = position else {
+        bail!(
+            "`{}` has no `{tag}` field to carry its union's tag",
+            s.ident
+        );
+    };
+    let mut named: Vec<syn::Field> = std::mem::take(&mut fields.named).into_iter().collect();
+    let field = named.remove(position);
+    named.insert(0, field);
+    fields.named = named.into_iter().collect();
+    Ok(())
+}
+
+/// The name a field has on the wire: its `#[serde(rename = "…")]`, else its own.
+pub(crate) fn wire_name(field: &syn::Field) -> syn::Result<String> {
+    let renamed = serde_options(&field.attrs)?
+        .into_iter()
+        .find_map(|o| o.strip_prefix("rename=").map(str::to_owned));
+    Ok(renamed.unwrap_or_else(|| {
+        let ident = field
+            .ident
+            .as_ref()
+            .map(Ident::to_string)
+            .unwrap_or_default();
+        ident.strip_prefix("r#").unwrap_or(&ident).to_owned()
+    }))
 }
 
 fn is_untagged(attrs: &[Attribute]) -> bool {
@@ -516,6 +570,76 @@ mod tests {
                 < out
                     .find("Loose as ::serde::Deserialize")
                     .expect("Loose tried")
+        );
+        // `Loose` requires nothing, so any object of `Locator`'s keys could be it too: no
+        // object of this union streams.
+        assert!(out.contains("let _ = (first, map);"), "{out}");
+    }
+
+    #[test]
+    fn untagged_objects_stream_by_a_first_key_that_names_one_variant() {
+        let (out, _) = run(
+            r#"pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                #[serde(untagged)]
+                pub enum U { String(::std::string::String), Secret(Secret), Variable(Variable) }
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                pub struct Secret { pub secret_id: ::std::string::String }
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                pub struct Variable {
+                    pub variable_name: ::std::string::String,
+                    pub note: ::std::option::Option<::std::string::String>,
+                }
+            }"#,
+            &BTreeMap::new(),
+        );
+        let out = out.split_whitespace().collect::<String>();
+        let stream = &out[out.find("fnstream").expect("a stream fn")..];
+        // Every key of a variant names it, each variant streaming only with keys it has.
+        for (key, variant, keys) in [
+            ("secret_id", "Secret", r#"["secret_id"]"#),
+            ("variable_name", "Variable", r#"["variable_name","note"]"#),
+            ("note", "Variable", r#"["variable_name","note"]"#),
+        ] {
+            let arm = format!(
+                r#""{key}"=>{{<{variant}as::serde::Deserialize>::deserialize(::serde::de::value::MapAccessDeserializer::new(map.only(&{keys}),),)"#
+            );
+            assert!(stream.contains(&arm), "{arm} in {stream}");
+        }
+    }
+
+    #[test]
+    fn tagged_union_payloads_write_their_tag_first() {
+        let tagged = BTreeMap::from([(
+            "T".to_owned(),
+            TaggedUnion {
+                property: "type".into(),
+                mapping: BTreeMap::from([("a".to_owned(), "A".to_owned())]),
+            },
+        )]);
+        let (out, opened) = run(
+            r#"pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                #[serde(untagged)]
+                pub enum T { A(A) }
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                pub struct A {
+                    pub detail: ::std::string::String,
+                    #[serde(rename = "type")]
+                    pub type_: ::std::string::String,
+                }
+            }"#,
+            &tagged,
+        );
+        assert_eq!(opened.tagged_unions, vec!["T"]);
+        let fields = out.find("pub type_:").expect("tag field");
+        assert!(
+            fields < out.find("pub detail:").expect("other field"),
+            "{out}"
+        );
+        assert!(
+            out.contains("impl<'de> crate::stream::Tagged<'de> for T"),
+            "{out}"
         );
     }
 

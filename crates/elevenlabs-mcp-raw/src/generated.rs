@@ -101,10 +101,10 @@ pub mod types {
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ConstantInputOverride {
-        ///The value sent for the input: any JSON value, including null.
-        pub constant_value: ::serde_json::Value,
         ///Discriminator: always `constant`.
         pub source: ConstantInputOverrideSource,
+        ///The value sent for the input: any JSON value, including null.
+        pub constant_value: ::serde_json::Value,
     }
     ///Discriminator: always `constant`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -145,6 +145,9 @@ pub mod types {
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DependentAvailableAgent {
+        ///Discriminator: always `available`.
+        #[serde(rename = "type")]
+        pub type_: DependentAvailableAgentType,
         ///The caller's access level on the agent.
         pub access_level: AccessLevel,
         ///When the agent was created, in Unix seconds.
@@ -156,9 +159,6 @@ pub mod types {
         ///For an indirect dependant, the resources through which it depends on the server.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub referenced_resource_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Discriminator: always `available`.
-        #[serde(rename = "type")]
-        pub type_: DependentAvailableAgentType,
     }
     ///Discriminator: always `available`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -178,14 +178,14 @@ pub mod types {
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DependentUnknownAgent {
+        ///Discriminator: always `unknown`.
+        #[serde(rename = "type")]
+        pub type_: DependentUnknownAgentType,
         ///Agent identifier.
         pub id: ::std::string::String,
         ///For an indirect dependant, the resources through which it depends on the server.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub referenced_resource_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Discriminator: always `unknown`.
-        #[serde(rename = "type")]
-        pub type_: DependentUnknownAgentType,
     }
     ///Discriminator: always `unknown`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -232,10 +232,10 @@ pub mod types {
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DynamicVariableInputOverride {
-        ///Name of the dynamic variable; must not be empty.
-        pub dynamic_variable: ::std::string::String,
         ///Discriminator: always `dynamic_variable`.
         pub source: DynamicVariableInputOverrideSource,
+        ///Name of the dynamic variable; must not be empty.
+        pub dynamic_variable: ::std::string::String,
     }
     ///Discriminator: always `dynamic_variable`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -313,11 +313,11 @@ pub mod types {
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ExactEvaluation {
-        ///The string the parameter must equal.
-        pub expected_value: ::std::string::String,
         ///Discriminator: always `exact`.
         #[serde(rename = "type")]
         pub type_: ExactEvaluationType,
+        ///The string the parameter must equal.
+        pub expected_value: ::std::string::String,
     }
     ///Discriminator: always `exact`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -420,11 +420,11 @@ pub mod types {
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct LlmEvaluation {
-        ///What the model should check the parameter against.
-        pub description: ::std::string::String,
         ///Discriminator: always `llm`.
         #[serde(rename = "type")]
         pub type_: LlmEvaluationType,
+        ///What the model should check the parameter against.
+        pub description: ::std::string::String,
     }
     ///Discriminator: always `llm`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -439,11 +439,11 @@ pub mod types {
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct LlmInputOverride {
+        ///Discriminator: always `llm`.
+        pub source: LlmInputOverrideSource,
         ///Replaces the input's schema description in the model's prompt; absent keeps the original.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub prompt: ::std::option::Option<::std::string::String>,
-        ///Discriminator: always `llm`.
-        pub source: LlmInputOverrideSource,
     }
     ///Discriminator: always `llm`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -691,11 +691,11 @@ pub mod types {
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RegexEvaluation {
-        ///The regular expression.
-        pub pattern: ::std::string::String,
         ///Discriminator: always `regex`.
         #[serde(rename = "type")]
         pub type_: RegexEvaluationType,
+        ///The regular expression.
+        pub pattern: ::std::string::String,
     }
     ///Discriminator: always `regex`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4465,8 +4465,8 @@ pub mod types {
             source: impl ::std::convert::Into<ConstantInputOverrideSource>,
         ) -> Self {
             Self {
-                constant_value: constant_value.into(),
                 source: source.into(),
+                constant_value: constant_value.into(),
             }
         }
         /// What the service gives the fields left unset, by wire name: the spec's
@@ -4526,8 +4526,8 @@ pub mod types {
             source: impl ::std::convert::Into<DynamicVariableInputOverrideSource>,
         ) -> Self {
             Self {
-                dynamic_variable: dynamic_variable.into(),
                 source: source.into(),
+                dynamic_variable: dynamic_variable.into(),
             }
         }
         /// What the service gives the fields left unset, by wire name: the spec's
@@ -4582,8 +4582,8 @@ pub mod types {
             expected_value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             Self {
-                expected_value: expected_value.into(),
                 type_: type_.into(),
+                expected_value: expected_value.into(),
             }
         }
         /// What the service gives the fields left unset, by wire name: the spec's
@@ -4599,8 +4599,8 @@ pub mod types {
             description: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             Self {
-                description: description.into(),
                 type_: type_.into(),
+                description: description.into(),
             }
         }
         /// What the service gives the fields left unset, by wire name: the spec's
@@ -4613,8 +4613,8 @@ pub mod types {
         /// A value with its required fields (`source`); every other field is left unset.
         pub fn new(source: impl ::std::convert::Into<LlmInputOverrideSource>) -> Self {
             Self {
-                prompt: ::std::default::Default::default(),
                 source: source.into(),
+                prompt: ::std::default::Default::default(),
             }
         }
         /// What the service gives the fields left unset, by wire name: the spec's
@@ -5060,8 +5060,8 @@ pub mod types {
             pattern: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             Self {
-                pattern: pattern.into(),
                 type_: type_.into(),
+                pattern: pattern.into(),
             }
         }
         /// What the service gives the fields left unset, by wire name: the spec's
@@ -5735,11 +5735,11 @@ pub mod types {
             &self,
             at: &mut crate::check::FieldPath,
         ) -> ::std::result::Result<(), crate::check::Invalid> {
-            at.push_key("constant_value");
-            crate::check::Check::check(&self.constant_value, at)?;
-            at.pop();
             at.push_key("source");
             crate::check::Check::check(&self.source, at)?;
+            at.pop();
+            at.push_key("constant_value");
+            crate::check::Check::check(&self.constant_value, at)?;
             at.pop();
             Ok(())
         }
@@ -5770,6 +5770,9 @@ pub mod types {
             &self,
             at: &mut crate::check::FieldPath,
         ) -> ::std::result::Result<(), crate::check::Invalid> {
+            at.push_key("type");
+            crate::check::Check::check(&self.type_, at)?;
+            at.pop();
             at.push_key("access_level");
             crate::check::Check::check(&self.access_level, at)?;
             at.pop();
@@ -5784,9 +5787,6 @@ pub mod types {
             at.pop();
             at.push_key("referenced_resource_ids");
             crate::check::Check::check(&self.referenced_resource_ids, at)?;
-            at.pop();
-            at.push_key("type");
-            crate::check::Check::check(&self.type_, at)?;
             at.pop();
             Ok(())
         }
@@ -5805,14 +5805,14 @@ pub mod types {
             &self,
             at: &mut crate::check::FieldPath,
         ) -> ::std::result::Result<(), crate::check::Invalid> {
+            at.push_key("type");
+            crate::check::Check::check(&self.type_, at)?;
+            at.pop();
             at.push_key("id");
             crate::check::Check::check(&self.id, at)?;
             at.pop();
             at.push_key("referenced_resource_ids");
             crate::check::Check::check(&self.referenced_resource_ids, at)?;
-            at.pop();
-            at.push_key("type");
-            crate::check::Check::check(&self.type_, at)?;
             at.pop();
             Ok(())
         }
@@ -5863,6 +5863,9 @@ pub mod types {
             &self,
             at: &mut crate::check::FieldPath,
         ) -> ::std::result::Result<(), crate::check::Invalid> {
+            at.push_key("source");
+            crate::check::Check::check(&self.source, at)?;
+            at.pop();
             at.push_key("dynamic_variable");
             crate::check::length(
                 &self.dynamic_variable,
@@ -5871,9 +5874,6 @@ pub mod types {
                 at,
             )?;
             crate::check::Check::check(&self.dynamic_variable, at)?;
-            at.pop();
-            at.push_key("source");
-            crate::check::Check::check(&self.source, at)?;
             at.pop();
             Ok(())
         }
@@ -5952,11 +5952,11 @@ pub mod types {
             &self,
             at: &mut crate::check::FieldPath,
         ) -> ::std::result::Result<(), crate::check::Invalid> {
-            at.push_key("expected_value");
-            crate::check::Check::check(&self.expected_value, at)?;
-            at.pop();
             at.push_key("type");
             crate::check::Check::check(&self.type_, at)?;
+            at.pop();
+            at.push_key("expected_value");
+            crate::check::Check::check(&self.expected_value, at)?;
             at.pop();
             Ok(())
         }
@@ -6035,11 +6035,11 @@ pub mod types {
             &self,
             at: &mut crate::check::FieldPath,
         ) -> ::std::result::Result<(), crate::check::Invalid> {
-            at.push_key("description");
-            crate::check::Check::check(&self.description, at)?;
-            at.pop();
             at.push_key("type");
             crate::check::Check::check(&self.type_, at)?;
+            at.pop();
+            at.push_key("description");
+            crate::check::Check::check(&self.description, at)?;
             at.pop();
             Ok(())
         }
@@ -6058,11 +6058,11 @@ pub mod types {
             &self,
             at: &mut crate::check::FieldPath,
         ) -> ::std::result::Result<(), crate::check::Invalid> {
-            at.push_key("prompt");
-            crate::check::Check::check(&self.prompt, at)?;
-            at.pop();
             at.push_key("source");
             crate::check::Check::check(&self.source, at)?;
+            at.pop();
+            at.push_key("prompt");
+            crate::check::Check::check(&self.prompt, at)?;
             at.pop();
             Ok(())
         }
@@ -6317,11 +6317,11 @@ pub mod types {
             &self,
             at: &mut crate::check::FieldPath,
         ) -> ::std::result::Result<(), crate::check::Invalid> {
-            at.push_key("pattern");
-            crate::check::Check::check(&self.pattern, at)?;
-            at.pop();
             at.push_key("type");
             crate::check::Check::check(&self.type_, at)?;
+            at.pop();
+            at.push_key("pattern");
+            crate::check::Check::check(&self.pattern, at)?;
             at.pop();
             Ok(())
         }

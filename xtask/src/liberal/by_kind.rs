@@ -20,7 +20,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Fields, Ident, Item, ItemEnum, ItemStruct, Type};
 
-use super::serde_options;
+use super::{serde_options, wire_name};
 
 /// What the pass knows about the named types of the `types` module.
 #[derive(Debug, Default)]
@@ -350,18 +350,7 @@ fn wire_fields(s: &ItemStruct) -> Option<Vec<(String, bool)>> {
         let optional = all_optional
             || options.iter().any(is_default)
             || matches!(&field.ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
-        let wire = options
-            .iter()
-            .find_map(|o| o.strip_prefix("rename=").map(str::to_owned))
-            .unwrap_or_else(|| {
-                let ident = field
-                    .ident
-                    .as_ref()
-                    .map(Ident::to_string)
-                    .unwrap_or_default();
-                ident.strip_prefix("r#").unwrap_or(&ident).to_owned()
-            });
-        keys.push((wire, !optional));
+        keys.push((wire_name(field).ok()?, !optional));
     }
     Some(keys)
 }
