@@ -377,7 +377,7 @@ fn string_enum_impls(ident: &Ident, wires: &[(Ident, String)], fallback: &Ident)
 /// `Deserialize` for a discriminated union: dispatch on the tag, keep the raw JSON of an
 /// unknown tag or a variant that does not decode. Two impls: `Deserialize`, which hands the
 /// value to the raw crate's `stream::tagged`, and `stream::Tagged`, which says how to read
-/// each variant straight from the object (when the tag comes first in a streaming decode)
+/// each variant from the rest of the object once its tag is found (in a streaming decode)
 /// and how to read a buffered value the liberal way.
 fn tagged_deserialize(e: &ItemEnum, tag: &TaggedUnion, fallback: &Ident) -> Result<[Item; 2]> {
     let ident = &e.ident;

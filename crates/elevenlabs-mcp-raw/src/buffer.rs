@@ -91,51 +91,80 @@ impl<'de> Buffered<'de> {
 
 impl<'de> Deserialize<'de> for Buffered<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct BufferedVisitor;
-        impl<'de> Visitor<'de> for BufferedVisitor {
+        struct AsBuffered;
+        impl<'de> ObjectOrOther<'de> for AsBuffered {
             type Value = Buffered<'de>;
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            fn object<A: MapAccess<'de>>(self, map: A) -> Result<Buffered<'de>, A::Error> {
                 Buffered::from_map(map)
             }
-            fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(Buffered::Other(Content::Bool(v)))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(Buffered::Other(Content::I64(v)))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(Buffered::Other(Content::U64(v)))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(Buffered::Other(Content::F64(v)))
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Buffered::Other(Content::Text(Cow::Borrowed(v))))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Buffered::Other(Content::Text(Cow::Owned(v.to_owned()))))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Buffered::Other(Content::Text(Cow::Owned(v))))
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(Buffered::Other(Content::Null))
-            }
-            fn visit_none<E>(self) -> Result<Self::Value, E> {
-                Ok(Buffered::Other(Content::Null))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                Buffered::deserialize(d)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                Content::from_seq(seq).map(Buffered::Other)
+            fn other(self, content: Content<'de>) -> Buffered<'de> {
+                Buffered::Other(content)
             }
         }
-        deserializer.deserialize_any(BufferedVisitor)
+        deserializer.deserialize_any(ObjectOr(AsBuffered))
+    }
+}
+
+/// What a union does with the value it meets: read an object its own way, or take any other
+/// value buffered.
+pub(crate) trait ObjectOrOther<'de> {
+    type Value;
+
+    /// Reads an object, from its first key on.
+    fn object<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error>;
+
+    /// Takes a value that is not an object, buffered.
+    fn other(self, content: Content<'de>) -> Self::Value;
+}
+
+/// The visitor of an [`ObjectOrOther`]: objects to `object`, every other value buffered
+/// (as [`Content`] buffers it) to `other`.
+pub(crate) struct ObjectOr<T>(pub(crate) T);
+
+impl<'de, T: ObjectOrOther<'de>> Visitor<'de> for ObjectOr<T> {
+    type Value = T::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.0.object(map)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        ContentVisitor.visit_bool(v).map(|c| self.0.other(c))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        ContentVisitor.visit_i64(v).map(|c| self.0.other(c))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        ContentVisitor.visit_u64(v).map(|c| self.0.other(c))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        ContentVisitor.visit_f64(v).map(|c| self.0.other(c))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        ContentVisitor
+            .visit_borrowed_str(v)
+            .map(|c| self.0.other(c))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        ContentVisitor.visit_str(v).map(|c| self.0.other(c))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        ContentVisitor.visit_string(v).map(|c| self.0.other(c))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.0.other(Content::Null))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.0.other(Content::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        ContentVisitor.visit_seq(seq).map(|c| self.0.other(c))
     }
 }
 

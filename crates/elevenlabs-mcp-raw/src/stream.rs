@@ -22,14 +22,13 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
-use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess};
 use smallvec::SmallVec;
 
-use crate::buffer::{Buffered, Content, Entry, Key};
+use crate::buffer::{Buffered, Content, Entry, Key, ObjectOr, ObjectOrOther};
 
 thread_local! {
     static STREAMING: Cell<bool> = const { Cell::new(false) };
@@ -113,7 +112,7 @@ pub(crate) fn tagged<'de, T: Tagged<'de>, D: Deserializer<'de>>(
     if !streaming() {
         return de::Deserialize::deserialize(deserializer).map(T::from_buffer);
     }
-    deserializer.deserialize_any(TaggedVisitor(PhantomData))
+    deserializer.deserialize_any(ObjectOr(TaggedVisitor(PhantomData)))
 }
 
 /// An untagged union's object: streamed when its first key names a variant in a streaming
@@ -140,14 +139,10 @@ pub(crate) fn object<'de, T: ByFirstKey<'de>, A: MapAccess<'de>>(
 
 struct TaggedVisitor<T>(PhantomData<T>);
 
-impl<'de, T: Tagged<'de>> Visitor<'de> for TaggedVisitor<T> {
+impl<'de, T: Tagged<'de>> ObjectOrOther<'de> for TaggedVisitor<T> {
     type Value = T;
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+    fn object<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         // The entries before the tag, kept to be read again by the variant.
         let mut before: SmallVec<[Entry<'de>; BEFORE_TAG]> = SmallVec::new();
         while let Some(Key(key)) = map.next_key()? {
@@ -183,29 +178,8 @@ impl<'de, T: Tagged<'de>> Visitor<'de> for TaggedVisitor<T> {
     }
 
     // Anything but an object is no variant: buffered, for the fallback to keep.
-    fn visit_bool<E>(self, v: bool) -> Result<T, E> {
-        Ok(other(Content::Bool(v)))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<T, E> {
-        Ok(other(Content::I64(v)))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<T, E> {
-        Ok(other(Content::U64(v)))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<T, E> {
-        Ok(other(Content::F64(v)))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<T, E> {
-        Ok(other(Content::Text(Cow::Owned(v.to_owned()))))
-    }
-    fn visit_unit<E>(self) -> Result<T, E> {
-        Ok(other(Content::Null))
-    }
-    fn visit_none<E>(self) -> Result<T, E> {
-        Ok(other(Content::Null))
-    }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
-        Content::from_seq(seq).map(other)
+    fn other(self, content: Content<'de>) -> T {
+        T::from_buffer(Buffered::Other(content))
     }
 }
 
@@ -219,11 +193,6 @@ fn unknown_tag<'de, T: Tagged<'de>, A: MapAccess<'de>>(
 ) -> Result<T, A::Error> {
     before.push((key, Content::Text(tag)));
     Buffered::from_map(Prefixed::new(before, map)).map(T::from_buffer)
-}
-
-/// The liberal decode of a value that is not an object.
-fn other<'de, T: Tagged<'de>>(content: Content<'de>) -> T {
-    T::from_buffer(Buffered::Other(content))
 }
 
 /// A tagged object whose tag came first, read again from the start: the tag, then the rest.

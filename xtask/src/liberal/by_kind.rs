@@ -20,7 +20,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Fields, Ident, Item, ItemEnum, ItemStruct, Type};
 
-use super::{serde_options, wire_name};
+use super::{serde_options, type_last_ident, wire_name};
 
 /// What the pass knows about the named types of the `types` module.
 #[derive(Debug, Default)]
@@ -289,15 +289,6 @@ fn first_key_arms<'a>(
     }
     arms.sort_by(|a, b| a.0.cmp(&b.0));
     arms
-}
-
-fn type_last_ident(ty: &Type) -> Option<String> {
-    match ty {
-        Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
-            Some(p.path.segments[0].ident.to_string())
-        }
-        _ => None,
-    }
 }
 
 /// The kind of JSON a payload type takes, from its spelling and the module's shapes.
