@@ -84,6 +84,12 @@ pub enum Reply {
     /// Read the request and never answer, keeping the connection open until the client
     /// gives up and closes it (an attempt that hangs until its timeout).
     Stall,
+    /// Answer 200 with a chunked JSON body that never ends, until the client closes the
+    /// connection; the bytes written are counted in [`Recorder::streamed`].
+    Endless,
+    /// Answer 200 declaring a `content-length` of this many bytes, then stream the body
+    /// as [`Reply::Endless`] does.
+    Declared(u64),
 }
 
 impl Reply {
@@ -118,6 +124,7 @@ pub struct Recorder {
     /// `http://127.0.0.1:PORT`.
     pub base_url: String,
     received: Arc<Mutex<Vec<Received>>>,
+    streamed: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Recorder {
@@ -127,6 +134,8 @@ impl Recorder {
         let base_url = format!("http://{}", listener.local_addr().expect("addr"));
         let received = Arc::new(Mutex::new(Vec::new()));
         let log = received.clone();
+        let streamed = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = streamed.clone();
         let script = Arc::new(script);
         tokio::spawn(async move {
             loop {
@@ -135,6 +144,7 @@ impl Recorder {
                 };
                 let log = log.clone();
                 let script = script.clone();
+                let counter = counter.clone();
                 tokio::spawn(async move {
                     // One connection may carry several requests (keep-alive).
                     while let Some(request) = read_request(&mut socket).await {
@@ -150,6 +160,14 @@ impl Recorder {
                             .unwrap_or_else(|| Reply::json(200, "{}"));
                         match reply {
                             Reply::Hang => return,
+                            Reply::Endless => {
+                                stream_forever(&mut socket, None, &counter).await;
+                                return;
+                            }
+                            Reply::Declared(length) => {
+                                stream_forever(&mut socket, Some(length), &counter).await;
+                                return;
+                            }
                             Reply::Stall => {
                                 // Until the client closes its side.
                                 let mut sink = [0u8; 1024];
@@ -180,13 +198,66 @@ impl Recorder {
                 });
             }
         });
-        Self { base_url, received }
+        Self {
+            base_url,
+            received,
+            streamed,
+        }
+    }
+
+    /// How many body bytes the [`Reply::Endless`] and [`Reply::Declared`] answers wrote.
+    pub fn streamed(&self) -> u64 {
+        self.streamed.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Every request received so far.
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().expect("log").clone()
     }
+}
+
+/// Writes a 200 whose JSON body never ends (`{"mcp_servers": [{…}, {…}, …`) until the
+/// peer closes, counting the body's bytes. Chunked unless a `content-length` is declared.
+async fn stream_forever(
+    socket: &mut tokio::net::TcpStream,
+    declared: Option<u64>,
+    counter: &std::sync::atomic::AtomicU64,
+) {
+    let length = match declared {
+        Some(n) => format!("content-length: {n}"),
+        None => "transfer-encoding: chunked".to_owned(),
+    };
+    let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{length}\r\n\r\n");
+    if socket.write_all(head.as_bytes()).await.is_err() {
+        return;
+    }
+    let item = r#"{"id":"mcp_x","config":{"name":"n","url":"https://x.example"},"metadata":{"created_at":1}},"#;
+    let mut piece = String::from(r#"{"mcp_servers":["#);
+    while piece.len() < 64 * 1024 {
+        piece.push_str(item);
+    }
+    loop {
+        let bytes = match declared {
+            Some(_) => piece.clone().into_bytes(),
+            None => format!("{:x}\r\n{piece}\r\n", piece.len()).into_bytes(),
+        };
+        if socket.write_all(&bytes).await.is_err() {
+            return;
+        }
+        counter.fetch_add(piece.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        piece.clear();
+        while piece.len() < 64 * 1024 {
+            piece.push_str(item);
+        }
+    }
+}
+
+/// This process's peak resident memory (`VmHWM`), in bytes, on Linux.
+pub fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// Reads one request (head and `content-length` body); `None` at end of stream.

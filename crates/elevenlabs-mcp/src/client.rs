@@ -58,6 +58,8 @@ pub(crate) struct Inner {
     pub limiter: Option<crate::limit::Limiter>,
     /// The key's bytes, to scrub from response bodies (see `pipeline::scrub`).
     pub secret: Vec<u8>,
+    /// The largest 2xx body a call reads unless the call says otherwise.
+    pub max_response_body: usize,
 }
 
 impl fmt::Debug for Client {
@@ -132,6 +134,7 @@ pub struct ClientBuilder {
     default_headers: HeaderMap,
     /// `None`: learn the limit (the default); `Some(None)`: no limit; `Some(Some(n))`: n.
     max_concurrency: Option<Option<usize>>,
+    max_response_body: Option<usize>,
 }
 
 impl ClientBuilder {
@@ -263,8 +266,34 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest successful response body a call reads, in bytes
+    /// ([`DEFAULT_MAX_RESPONSE_BODY`](crate::DEFAULT_MAX_RESPONSE_BODY), 64 MiB, unless set).
+    /// A body past it ends the call with [`Error::ResponseTooLarge`], which is not retried;
+    /// what was read is freed. A `Content-Length` over it is refused before reading.
+    /// Calls can change it with [`Pending::max_response_body`](crate::Pending::max_response_body).
+    /// Error answers are read up to [`ERROR_BODY_LIMIT`](crate::ERROR_BODY_LIMIT) and cut there.
+    ///
+    /// ```
+    /// use elevenlabs_mcp::Client;
+    ///
+    /// let client = Client::builder().api_key("sk_example").max_response_body(8 << 20).build()?;
+    /// # Ok::<(), elevenlabs_mcp::Error>(())
+    /// ```
+    #[must_use]
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = Some(bytes);
+        self
+    }
+
     /// Sends through this `reqwest` client (its pool, proxy and TLS settings) instead of one
     /// built here. The per-attempt timeout still applies; the connect timeout does not.
+    ///
+    /// That client also keeps its own redirect and `Referer` policy. The client built here
+    /// follows no redirect and sends no `Referer` (see [`Error::Redirect`]); reqwest's
+    /// default follows up to ten, to any origin, and strips only `Authorization`, `Cookie`
+    /// and proxy headers when the origin changes, so the `xi-api-key` header would travel
+    /// with it. Build yours with `redirect(reqwest::redirect::Policy::none())` and
+    /// `referer(false)` unless you trust every place the base URL may point to.
     #[must_use]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
@@ -326,6 +355,9 @@ impl ClientBuilder {
                     Some(None) => None,
                 },
                 secret: key.expose().trim().as_bytes().to_vec(),
+                max_response_body: self
+                    .max_response_body
+                    .unwrap_or(crate::errors::DEFAULT_MAX_RESPONSE_BODY),
             }),
         })
     }

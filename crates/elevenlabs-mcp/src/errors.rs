@@ -15,6 +15,16 @@ use crate::types::{ErrorDetail, HttpValidationError, ValidationError, Validation
 /// How much of a response body an error keeps, in bytes.
 pub const BODY_EXCERPT_LIMIT: usize = 4096;
 
+/// How much of a successful response body the client reads unless
+/// [`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body) says
+/// otherwise: 64 MiB, about fifteen times a 2,000-server `list`.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
+
+/// How much of an error answer (a non-2xx status) the client reads; the rest is dropped
+/// unread. Error bodies are small JSON documents; this keeps a hostile one from growing
+/// the process while leaving room for a long 422 list.
+pub const ERROR_BODY_LIMIT: usize = 1024 * 1024;
+
 /// Headers that carry the service's request or trace id, in order of preference: the
 /// service's own `request-id` first.
 const REQUEST_ID_HEADERS: &[&str] = &[
@@ -46,6 +56,24 @@ pub enum Error {
     },
     /// The client could not be built as configured.
     Config(String),
+    /// The service answered with a redirect. The client follows none: the API never
+    /// redirects, and following one would send the API key to wherever it points.
+    Redirect {
+        /// The `3xx` status.
+        status: StatusCode,
+        /// Where the answer pointed (the `Location` header, with control characters
+        /// escaped and cut to a readable length), if it said.
+        location: Option<String>,
+    },
+    /// A response body grew past the call's limit
+    /// ([`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body)).
+    /// What had been read is dropped, the connection closed, and the call is not retried.
+    ResponseTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+        /// The status of the answer whose body was too large.
+        status: StatusCode,
+    },
 }
 
 impl Error {
@@ -120,6 +148,19 @@ impl fmt::Display for Error {
             Self::Decode(e) => e.fmt(f),
             Self::InvalidInput { field, reason } => write!(f, "invalid `{field}`: {reason}"),
             Self::Config(reason) => write!(f, "invalid client configuration: {reason}"),
+            Self::Redirect { status, location } => {
+                write!(f, "the server answered {status}")?;
+                if let Some(location) = location {
+                    write!(f, " pointing to `{location}`")?;
+                }
+                f.write_str(
+                    "; the client follows no redirects, so that the API key never goes anywhere but the configured base URL (the API itself never redirects: check the base URL)",
+                )
+            }
+            Self::ResponseTooLarge { limit, status } => write!(
+                f,
+                "the response ({status}) is larger than the limit of {limit} bytes; nothing of it was kept (raise it with max_response_body if the answer is genuine)"
+            ),
         }
     }
 }
@@ -368,6 +409,26 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// A header value from the server, fit for a message: control characters escaped (so that
+/// it cannot move the cursor or recolour a terminal) and cut after 256 characters.
+pub(crate) fn visible(value: &[u8]) -> String {
+    const MAX_CHARS: usize = 256;
+    let text = String::from_utf8_lossy(value);
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == MAX_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The first [`BODY_EXCERPT_LIMIT`] bytes as text, cut on a character boundary.
 fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
@@ -513,6 +574,24 @@ mod tests {
         ] {
             assert!(decode::<elevenlabs_mcp_raw::types::McpServerList>(junk).is_err());
         }
+    }
+
+    #[test]
+    fn a_redirect_target_is_shown_escaped_and_cut() {
+        let shown = visible(b"http://127.0.0.1:9/\x1b[2Jx\r\n");
+        assert_eq!(shown, "http://127.0.0.1:9/\\u{1b}[2Jx\\r\\n");
+        let long = visible("é".repeat(1000).as_bytes());
+        assert_eq!(long.chars().count(), 257);
+        let e = Error::Redirect {
+            status: StatusCode::TEMPORARY_REDIRECT,
+            location: Some(shown),
+        };
+        let text = e.to_string();
+        assert!(
+            text.contains("307") && text.contains("\\u{1b}[2J"),
+            "{text}"
+        );
+        assert!(!text.contains('\u{1b}'), "{text}");
     }
 
     #[test]

@@ -104,7 +104,10 @@ pub use elevenlabs_mcp_raw::operations::Operation;
 /// of this crate's own repeats one of them (a test in `xtask/tests` checks), so nothing
 /// here is shadowed.
 pub use elevenlabs_mcp_raw::types::*;
-pub use errors::{ApiError, BODY_EXCERPT_LIMIT, DecodeError, Error, RateLimit, decode, location};
+pub use errors::{
+    ApiError, BODY_EXCERPT_LIMIT, DEFAULT_MAX_RESPONSE_BODY, DecodeError, ERROR_BODY_LIMIT, Error,
+    RateLimit, decode, location,
+};
 pub use pending::{Pending, ResponseMeta, WithEnvironment};
 pub use pipeline::RawResponse;
 /// The HTTP types the client's API uses (headers, status codes, `reqwest::Client`).

@@ -114,6 +114,13 @@ impl<T: Send + 'static, M> Pending<T, M> {
         self
     }
 
+    /// The largest successful response body this call reads, in bytes, instead of the
+    /// client's ([`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body)).
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.options.max_response_body = Some(bytes);
+        self
+    }
+
     /// Adds a header to this call. The `xi-api-key` and `user-agent` headers are the
     /// client's and cannot be replaced here.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {

@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
 use crate::client::Inner;
-use crate::errors::{Error, retry_after};
+use crate::errors::{ERROR_BODY_LIMIT, Error, retry_after};
 use crate::retry::{Failure, is_idempotent, next_wait};
 
 /// One operation, ready to send: everything taken from the caller is already checked and
@@ -33,6 +33,8 @@ pub(crate) struct CallOptions {
     pub max_retries: Option<u32>,
     pub headers: HeaderMap,
     pub assume_idempotent: bool,
+    /// The largest 2xx body this call reads, instead of the client's.
+    pub max_response_body: Option<usize>,
 }
 
 /// A response as it arrived, whatever its status.
@@ -80,10 +82,19 @@ impl RawResponse {
         self.earlier_attempt_may_have_applied
     }
 
-    /// The API error this response stands for, if its status is not 2xx.
+    /// The API error this response stands for, if its status is not 2xx; a redirect is an
+    /// error of its own (the client follows none).
     pub(crate) fn into_result(self) -> Result<Self, Error> {
         if self.status.is_success() {
             Ok(self)
+        } else if self.status.is_redirection() {
+            Err(Error::Redirect {
+                status: self.status,
+                location: self
+                    .headers
+                    .get(reqwest::header::LOCATION)
+                    .map(|l| crate::errors::visible(l.as_bytes())),
+            })
         } else {
             Err(Error::Api(Box::new(crate::ApiError::from_parts(
                 self.status,
@@ -99,6 +110,8 @@ impl RawResponse {
 enum Attempt {
     Answered(RawResponse),
     Failed(reqwest::Error),
+    /// The body passed the limit: final, never retried (the next answer would be as large).
+    TooLarge(Error),
 }
 
 impl Inner {
@@ -143,6 +156,7 @@ impl Inner {
             span.record("attempt", attempt);
             let mut wait_for_a_slot = false;
             let (failure, hint) = match &outcome {
+                Attempt::TooLarge(_) => (None, None),
                 Attempt::Answered(r) => {
                     span.record("status", r.status.as_u16());
                     if let Some(id) = crate::errors::request_id(&r.headers) {
@@ -182,6 +196,7 @@ impl Inner {
                 return match outcome {
                     Attempt::Answered(response) => Ok(response),
                     Attempt::Failed(e) => Err(transport_error(e)),
+                    Attempt::TooLarge(e) => Err(e),
                 };
             };
             tracing::debug!(
@@ -245,16 +260,58 @@ impl Inner {
         if let Some(limiter) = &self.limiter {
             limiter.observe(&headers);
         }
-        match response.bytes().await {
-            Ok(body) => Attempt::Answered(RawResponse {
+        let limit = if status.is_success() {
+            options.max_response_body.unwrap_or(self.max_response_body)
+        } else {
+            ERROR_BODY_LIMIT
+        };
+        match read_body(response, limit).await {
+            Ok(Body::Whole(body) | Body::Cut(body)) => Attempt::Answered(RawResponse {
                 status,
                 headers,
                 body: scrub(body, &self.secret),
                 earlier_attempt_may_have_applied: false,
             }),
+            Ok(Body::TooLarge) => Attempt::TooLarge(Error::ResponseTooLarge { limit, status }),
             Err(e) => Attempt::Failed(e),
         }
     }
+}
+
+/// A body read within a limit.
+enum Body {
+    /// All of it.
+    Whole(Bytes),
+    /// Its first `limit` bytes; the rest was left unread (error answers only).
+    Cut(Bytes),
+    /// A success body past the limit: nothing kept.
+    TooLarge,
+}
+
+/// Reads `response`'s body, chunk by chunk, up to `limit` bytes. A `Content-Length` over
+/// the limit is refused before reading anything. Past the limit, a 2xx body is
+/// [`Body::TooLarge`] and what was read is freed at once; an error body is cut. Dropping
+/// the response closes the connection, so the server's unsent bytes are never read.
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Body, reqwest::Error> {
+    let success = response.status().is_success();
+    let declared = response
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok());
+    if success && declared.is_some_and(|n| n > limit) {
+        return Ok(Body::TooLarge);
+    }
+    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            if success {
+                return Ok(Body::TooLarge);
+            }
+            body.extend_from_slice(&chunk[..limit - body.len()]);
+            return Ok(Body::Cut(Bytes::from(body)));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Body::Whole(Bytes::from(body)))
 }
 
 /// Keys shorter than this are not scrubbed: a short test key would match ordinary text.
@@ -288,6 +345,7 @@ fn describe(outcome: &Attempt) -> String {
         Attempt::Failed(e) if e.is_timeout() => "timeout".into(),
         Attempt::Failed(e) if e.is_connect() => "connection failed".into(),
         Attempt::Failed(_) => "connection broke".into(),
+        Attempt::TooLarge(e) => e.to_string(),
     }
 }
 
