@@ -68,7 +68,7 @@ pub fn pin(tool: &Tool) -> Pinned {
 ///
 /// The file exists but is not a lock file.
 pub fn read_lock(path: &Path) -> Result<Lock, String> {
-    match std::fs::read(path) {
+    match crate::files::read_bounded(path, crate::files::DATA_FILE_LIMIT) {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock {
             version: 1,

@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod connect;
 mod fields;
+mod files;
 mod manifest;
 mod output;
 mod resolve;

@@ -68,3 +68,106 @@ async fn the_cli_stops_an_endless_answer_under_a_memory_cap() {
     );
     assert!(server.streamed() >= elevenlabs_mcp::DEFAULT_MAX_RESPONSE_BODY as u64);
 }
+
+/// Runs `plan -f FILE` under a 1 GiB address-space cap against a recording server;
+/// returns standard error after checking that it exited 1 and sent nothing.
+async fn plan_refuses(file: &std::path::Path) -> String {
+    let server = Recorder::start(vec![Reply::json(200, r#"{"mcp_servers": []}"#)]).await;
+    let bin = assert_cmd::cargo::cargo_bin("elevenlabs-mcp");
+    let base = server.base_url.clone();
+    let file = file.to_owned();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("bash")
+            .arg("-c")
+            .arg("ulimit -v 1048576 && exec \"$0\" plan -f \"$1\"")
+            .arg(bin)
+            .arg(file)
+            .env("ELEVENLABS_BASE_URL", base)
+            .env("ELEVENLABS_API_KEY", TEST_KEY)
+            .env("NO_COLOR", "1")
+            .output()
+    })
+    .await
+    .expect("joined")
+    .expect("runs");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(server.received().is_empty(), "a request was sent: {err}");
+    err
+}
+
+/// `FILE:LINE:COLUMN: ` at the start of a line of `err`.
+fn located(err: &str, file: &std::path::Path) -> Option<(usize, usize)> {
+    let prefix = format!("{}:", file.display());
+    err.lines().find_map(|line| {
+        let rest = line.strip_prefix(&prefix)?;
+        let mut parts = rest.splitn(3, ':');
+        Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn manifests_that_explode_are_refused_with_their_place_before_any_request() {
+    let dir = tempfile::tempdir().expect("dir");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    };
+
+    // One 2 MB scalar aliased 3,000 times: 6 GB once expanded.
+    let mut text = format!("big: &big \"{}\"\nservers:\n", "x".repeat(2 << 20));
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "  - {{name: s{i}, url: https://x.example, description: *big}}\n"
+        ));
+    }
+    let file = write("scalar.yaml", &text);
+    let err = plan_refuses(&file).await;
+    let (line, _) = located(&err, &file).unwrap_or_else(|| panic!("no place: {err}"));
+    assert!(line >= 3, "{err}");
+    assert!(err.contains("aliases"), "{err}");
+
+    // The billion laughs.
+    let mut laughs = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    for pair in names.windows(2) {
+        let (prev, name) = (pair[0], pair[1]);
+        let items = vec![format!("*{prev}"); 9].join(",");
+        laughs.push_str(&format!("{name}: &{name} [{items}]\n"));
+    }
+    laughs.push_str("servers: *i\n");
+    let file = write("laughs.yaml", &laughs);
+    let err = plan_refuses(&file).await;
+    assert!(located(&err, &file).is_some(), "{err}");
+
+    // Deep nesting, in YAML flow style and in JSON.
+    for (name, text) in [
+        (
+            "deep.yaml",
+            format!("servers: {}{}", "[".repeat(200_000), "]".repeat(200_000)),
+        ),
+        (
+            "deep.json",
+            format!(
+                "{{\"servers\": {}{}}}",
+                "{\"a\": ".repeat(5_000) + "1",
+                "}".repeat(5_000)
+            ),
+        ),
+    ] {
+        let file = write(name, &text);
+        let err = plan_refuses(&file).await;
+        assert!(located(&err, &file).is_some(), "{name}: {err}");
+        assert!(err.contains("levels deep"), "{name}: {err}");
+    }
+
+    // Larger than any manifest needs, and a file that never ends.
+    let file = write("huge.yaml", &format!("# {}\n", "x".repeat(17 << 20)));
+    let err = plan_refuses(&file).await;
+    assert!(err.contains("limit of"), "{err}");
+    let err = plan_refuses(std::path::Path::new("/dev/zero")).await;
+    assert!(err.contains("limit of"), "{err}");
+}

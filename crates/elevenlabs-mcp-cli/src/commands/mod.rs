@@ -103,7 +103,10 @@ async fn prepare(
 
 /// Reads and checks a manifest: warnings go to standard error, problems refuse it.
 fn read_manifest(path: &Path) -> Result<manifest::Manifest, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = crate::files::read_bounded(path, crate::files::MANIFEST_LIMIT)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| format!("{}: not UTF-8 text: {e}", path.display()))?;
     let (manifest, findings) = manifest::parse(&path.display().to_string(), &text);
     for warning in &findings.warnings {
         eprintln!("warning: {warning}");
@@ -131,7 +134,8 @@ async fn emulator(
         builder = builder.state_file(state);
     }
     if let Some(path) = tools {
-        let text = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = crate::files::read_bounded(&path, crate::files::DATA_FILE_LIMIT)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         builder = builder
             .tools_json(&text)
             .map_err(|e| format!("{}: {e}", path.display()))?;

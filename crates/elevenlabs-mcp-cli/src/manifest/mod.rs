@@ -14,6 +14,7 @@
 //! ```
 
 pub mod apply;
+pub mod budget;
 mod locate;
 pub mod plan;
 pub mod pull;
@@ -132,6 +133,19 @@ fn join(path: &str, key: &str) -> String {
 /// Reads a manifest (YAML, or JSON) from `text`; `file` names it in messages. Nothing is
 /// sent: every check runs here, and any problem refuses the whole manifest.
 pub fn parse(file: &str, text: &str) -> (Option<Manifest>, Findings) {
+    // Before anything that expands aliases or builds the document.
+    if let Err(over) = budget::check(text) {
+        let findings = Findings {
+            problems: vec![Problem {
+                file: file.to_owned(),
+                line: over.line,
+                column: over.column,
+                message: over.message,
+            }],
+            warnings: Vec::new(),
+        };
+        return (None, findings);
+    }
     let mut reader = Reader {
         file,
         at: Locations::of(text),
