@@ -433,7 +433,7 @@ async fn tool_configs_create_get_update_delete() {
     let got = configs.get("search").await.expect("get");
     assert_eq!(got.tool_name, "search");
     assert_eq!(got.execution_mode, Some(ExecutionMode::PostToolSpeech));
-    assert_eq!(got.response_timeout_secs, Some(45));
+    assert_eq!(got.response_timeout_secs, Some(45.into()));
     configs
         .update(
             "search",

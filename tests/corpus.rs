@@ -208,7 +208,7 @@ fn unknown_values_and_variants_are_kept_verbatim() {
         matches!(&headers["X-New"], RequestHeaderValue::Unknown(v) if *v == json!({"kind": "oauth"}))
     );
     // A limit meant for requests (5..=300) does not reject a response.
-    assert_eq!(config.response_timeout_secs, Some(3600));
+    assert_eq!(config.response_timeout_secs, Some(3600.into()));
 
     let tool = &config.tool_config_overrides.as_ref().expect("overrides")[0];
     assert_eq!(

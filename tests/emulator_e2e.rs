@@ -82,7 +82,7 @@ async fn every_operation_against_the_emulator() {
         created.config.approval_policy,
         Some(ApprovalPolicy::RequireApprovalAll)
     );
-    assert_eq!(created.config.response_timeout_secs, Some(30));
+    assert_eq!(created.config.response_timeout_secs, Some(30.into()));
     assert!(created.metadata.created_at > 0);
     let id = created.id.clone();
     let other = servers.create(config()).await.expect("second");
@@ -105,7 +105,7 @@ async fn every_operation_against_the_emulator() {
         )
         .await
         .expect("update");
-    assert_eq!(updated.config.response_timeout_secs, Some(90));
+    assert_eq!(updated.config.response_timeout_secs, Some(90.into()));
     assert!(updated.config.secret_token.is_none());
     assert_eq!(updated.config.transport, Some(Transport::StreamableHttp));
     let reset = servers
@@ -114,7 +114,7 @@ async fn every_operation_against_the_emulator() {
         .expect("clear");
     assert_eq!(
         reset.config.response_timeout_secs,
-        Some(30),
+        Some(30.into()),
         "back to the default"
     );
 
@@ -191,7 +191,7 @@ async fn every_operation_against_the_emulator() {
         .expect_err("exists");
     assert!(conflict.is_conflict(), "{conflict}");
     let got = configs.get("forecast").await.expect("get override");
-    assert_eq!(got.response_timeout_secs, Some(45));
+    assert_eq!(got.response_timeout_secs, Some(45.into()));
     configs
         .update(
             "forecast",
@@ -205,7 +205,7 @@ async fn every_operation_against_the_emulator() {
     let got = configs.get("forecast").await.expect("get override");
     assert_eq!(got.execution_mode, None);
     assert_eq!(got.force_pre_tool_speech, Some(true));
-    assert_eq!(got.response_timeout_secs, Some(45));
+    assert_eq!(got.response_timeout_secs, Some(45.into()));
     configs.delete("forecast").await.expect("delete override");
     for missing in [
         configs.get("forecast").await.map(drop),

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use crate::liberal::{self, TaggedUnion};
-use crate::{checks, docs, lint, lower, operations, requests, spec};
+use crate::{checks, docs, integers, lint, lower, operations, requests, spec};
 
 /// The progenitor-impl version this xtask is built against (a test checks Cargo.lock).
 pub const PROGENITOR_VERSION: &str = "0.15.1";
@@ -57,6 +57,7 @@ pub fn generate(spec: &spec::Spec) -> Result<String> {
     liberal::open_types(&mut file, &tagged_unions(&spec.doc))?;
     keep_types_only(&mut file)?;
     let types = types_mut(&mut file)?;
+    integers::widen(types);
     requests::extend(types, &spec.doc)?;
     checks::extend(types, &spec.doc)?;
     file.items.push(operations::module(&spec.doc)?);

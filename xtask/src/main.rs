@@ -7,6 +7,7 @@
 mod checks;
 mod docs;
 mod generate;
+mod integers;
 mod liberal;
 mod lint;
 mod lower;

@@ -91,7 +91,7 @@ async fn main() {
         .await
         .expect("create");
     assert_eq!(server.config.audit_level, Some(AuditLevel::Full));
-    assert_eq!(server.config.max_parallel_calls, Some(4));
+    assert_eq!(server.config.max_parallel_calls, Some(4.into()));
 
     let updated = servers
         .update(
@@ -101,11 +101,11 @@ async fn main() {
         .await
         .expect("update");
     assert_eq!(updated.config.audit_level, None);
-    assert_eq!(updated.config.max_parallel_calls, Some(8));
+    assert_eq!(updated.config.max_parallel_calls, Some(8.into()));
 
     let read = servers.get(&server.id).await.expect("get");
     assert_eq!(read.config.audit_level, None);
-    assert_eq!(read.config.max_parallel_calls, Some(8));
+    assert_eq!(read.config.max_parallel_calls, Some(8.into()));
     let cleared = servers
         .update(&server.id, McpServerUpdate::new().clear_max_parallel_calls().audit_level(AuditLevel::Metadata))
         .await

@@ -151,7 +151,7 @@ pub mod types {
         ///The caller's access level on the agent.
         pub access_level: AccessLevel,
         ///When the agent was created, in Unix seconds.
-        pub created_at_unix_secs: i64,
+        pub created_at_unix_secs: crate::Integer,
         ///Agent identifier.
         pub id: ::std::string::String,
         ///Agent name.
@@ -520,7 +520,7 @@ pub mod types {
         >,
         ///How long a tool call may take, in seconds (5 to 300).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub response_timeout_secs: ::std::option::Option<i64>,
+        pub response_timeout_secs: ::std::option::Option<crate::Integer>,
         ///Token sent as the Authorization header, kept as a secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub secret_token: ::std::option::Option<SecretToken>,
@@ -562,7 +562,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct McpServerMetadata {
         ///Creation time in Unix seconds.
-        pub created_at: i64,
+        pub created_at: crate::Integer,
         ///User who owns the server.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub owner_user_id: ::std::option::Option<::std::string::String>,
@@ -606,7 +606,7 @@ pub mod types {
             crate::Patch<::std::collections::HashMap<::std::string::String, RequestMetaValue>>,
         ///How long a call may take, in seconds (5 to 300).
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
-        pub response_timeout_secs: crate::Patch<i64>,
+        pub response_timeout_secs: crate::Patch<crate::Integer>,
         ///Token sent as the Authorization header, as a workspace secret.
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
         pub secret_token: crate::Patch<SecretLocator>,
@@ -1060,7 +1060,7 @@ pub mod types {
         pub response_mocks: ::std::option::Option<::std::vec::Vec<ToolResponseMock>>,
         ///How long a call may take, in seconds (5 to 300).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub response_timeout_secs: ::std::option::Option<i64>,
+        pub response_timeout_secs: ::std::option::Option<crate::Integer>,
         ///Sound played while the tool runs.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tool_call_sound: ::std::option::Option<ToolCallSoundOverride>,
@@ -1103,7 +1103,7 @@ pub mod types {
         pub response_mocks: ::std::option::Option<::std::vec::Vec<ToolResponseMock>>,
         ///How long a call may take, in seconds (5 to 300).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub response_timeout_secs: ::std::option::Option<i64>,
+        pub response_timeout_secs: ::std::option::Option<crate::Integer>,
         ///Sound played while the tool runs.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tool_call_sound: ::std::option::Option<ToolCallSoundOverride>,
@@ -1145,7 +1145,7 @@ pub mod types {
         pub response_mocks: crate::Patch<::std::vec::Vec<ToolResponseMock>>,
         ///How long a call may take, in seconds (5 to 300).
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
-        pub response_timeout_secs: crate::Patch<i64>,
+        pub response_timeout_secs: crate::Patch<crate::Integer>,
         ///Sound played while the tool runs.
         #[serde(default, skip_serializing_if = "crate::Patch::is_keep")]
         pub tool_call_sound: crate::Patch<ToolCallSoundOverride>,
@@ -4750,7 +4750,10 @@ pub mod types {
         }
         /// Sets `response_timeout_secs`: How long a tool call may take, in seconds (5 to 300).
         #[must_use]
-        pub fn response_timeout_secs(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn response_timeout_secs(
+            mut self,
+            value: impl ::std::convert::Into<crate::Integer>,
+        ) -> Self {
             self.response_timeout_secs = ::std::option::Option::Some(value.into());
             self
         }
@@ -4990,7 +4993,10 @@ pub mod types {
         }
         /// Sets `response_timeout_secs`: How long a call may take, in seconds (5 to 300).
         #[must_use]
-        pub fn response_timeout_secs(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn response_timeout_secs(
+            mut self,
+            value: impl ::std::convert::Into<crate::Integer>,
+        ) -> Self {
             self.response_timeout_secs = crate::Patch::Set(value.into());
             self
         }
@@ -5276,7 +5282,10 @@ pub mod types {
         }
         /// Sets `response_timeout_secs`: How long a call may take, in seconds (5 to 300).
         #[must_use]
-        pub fn response_timeout_secs(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn response_timeout_secs(
+            mut self,
+            value: impl ::std::convert::Into<crate::Integer>,
+        ) -> Self {
             self.response_timeout_secs = ::std::option::Option::Some(value.into());
             self
         }
@@ -5386,7 +5395,10 @@ pub mod types {
         }
         /// Sets `response_timeout_secs`: How long a call may take, in seconds (5 to 300).
         #[must_use]
-        pub fn response_timeout_secs(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn response_timeout_secs(
+            mut self,
+            value: impl ::std::convert::Into<crate::Integer>,
+        ) -> Self {
             self.response_timeout_secs = ::std::option::Option::Some(value.into());
             self
         }
@@ -5557,7 +5569,10 @@ pub mod types {
         }
         /// Sets `response_timeout_secs`: How long a call may take, in seconds (5 to 300).
         #[must_use]
-        pub fn response_timeout_secs(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn response_timeout_secs(
+            mut self,
+            value: impl ::std::convert::Into<crate::Integer>,
+        ) -> Self {
             self.response_timeout_secs = crate::Patch::Set(value.into());
             self
         }

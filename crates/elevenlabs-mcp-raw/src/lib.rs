@@ -62,8 +62,10 @@ pub use generated::*;
 mod buffer;
 mod builders;
 pub mod check;
+mod integer;
 pub mod json;
 mod patch;
 pub mod stream;
 
+pub use integer::Integer;
 pub use patch::Patch;

@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// use elevenlabs_mcp_raw::types::McpServerUpdate;
 ///
 /// let update = McpServerUpdate::new().response_timeout_secs(30).clear_secret_token();
-/// assert_eq!(update.response_timeout_secs, Patch::Set(30));
+/// assert_eq!(update.response_timeout_secs, Patch::Set(30.into()));
 /// assert!(matches!(update.secret_token, Patch::Clear));
 /// assert!(update.approval_policy.is_keep());
 /// assert_eq!(
@@ -92,7 +92,7 @@ mod tests {
         let update: McpServerUpdate =
             serde_json::from_str(r#"{"response_timeout_secs": 60, "secret_token": null}"#)
                 .expect("decodes");
-        assert_eq!(update.response_timeout_secs, Patch::Set(60));
+        assert_eq!(update.response_timeout_secs, Patch::Set(60.into()));
         assert!(matches!(update.secret_token, Patch::Clear));
         assert_eq!(update.approval_policy, Patch::Keep);
         assert!(McpServerUpdate::new().is_empty());

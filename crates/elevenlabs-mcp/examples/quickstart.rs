@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 
 use elevenlabs_mcp::{
-    ApprovalPolicy, Client, Error, McpServerConfig, McpServerUpdate, ToolApproval,
+    ApprovalPolicy, Client, Error, Integer, McpServerConfig, McpServerUpdate, ToolApproval,
     ToolApprovalPolicy, ToolConfigOverride, ToolConfigOverrideUpdate, Transport,
 };
 use elevenlabs_mcp_emulator::Emulator;
@@ -74,7 +74,7 @@ fn fail(e: &Error) -> ExitCode {
     ExitCode::FAILURE
 }
 
-fn seconds(value: Option<i64>) -> String {
+fn seconds(value: Option<Integer>) -> String {
     value.map_or_else(|| "inherited".to_owned(), |s| format!("{s}s"))
 }
 

@@ -96,6 +96,8 @@ pub use client::{
 pub use config::{API_KEY_FALLBACK_VAR, API_KEY_VAR, ApiKey, BASE_URL_VAR, Environment};
 /// The generated bindings this crate wraps, for the exact wire types.
 pub use elevenlabs_mcp_raw as raw;
+/// The type of the spec's integer fields: any whole number, and any other number kept.
+pub use elevenlabs_mcp_raw::Integer;
 /// The tri-state field of the `PATCH` bodies.
 pub use elevenlabs_mcp_raw::Patch;
 /// The API's operations, generated from the spec.
