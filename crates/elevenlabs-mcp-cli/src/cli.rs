@@ -108,6 +108,9 @@ pub enum Command {
         /// Do not ask before applying.
         #[arg(long, short)]
         yes: bool,
+        /// Approve this tool even though `tools scan` flags it (repeatable).
+        #[arg(long, value_name = "TOOL")]
+        allow_flagged: Vec<String>,
     },
     /// The manifest's format.
     #[command(subcommand)]
@@ -183,7 +186,14 @@ pub enum Tools {
         #[arg(long, default_value = crate::audit::DEFAULT_LOCK, value_name = "FILE")]
         lock: PathBuf,
     },
-    /// Compare the tools now with the lock file: exit 0 unchanged, 2 drifted, 1 error.
+    /// Look for instructions hidden in the tools' definitions (on this machine: nothing is
+    /// sent anywhere but the API): exit 0 with no finding, 2 with findings, 1 on error.
+    Scan {
+        /// Servers to scan (all when none).
+        servers: Vec<String>,
+    },
+    /// Compare the tools now with the lock file, and scan the new and changed ones: exit 0
+    /// unchanged, 2 drifted or flagged, 1 error.
     Audit {
         /// Servers to audit (all pinned ones when none).
         servers: Vec<String>,
@@ -201,6 +211,9 @@ pub enum Approvals {
         /// `auto_approved` or `requires_approval`.
         #[arg(long)]
         policy: Option<String>,
+        /// Approve the tool even though `tools scan` flags it: name the tool again.
+        #[arg(long, value_name = "TOOL")]
+        allow_flagged: Vec<String>,
     },
     /// Withdraw a tool's approval.
     Remove { server: String, tool: String },

@@ -11,6 +11,7 @@ mod files;
 mod manifest;
 mod output;
 mod resolve;
+mod scan;
 
 use std::process::ExitCode;
 

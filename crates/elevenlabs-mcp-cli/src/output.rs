@@ -49,8 +49,19 @@ impl Style {
     }
 }
 
-/// A table: a header and rows, columns padded to their widest cell.
+/// A table: a header and rows, columns padded to their widest cell. Every cell is shown
+/// with its control and hidden characters made visible (`\x1b`, `U+202E`): a server's name
+/// or a tool's description must not be able to rewrite the operator's terminal.
 pub fn table(style: Style, header: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| crate::scan::chars::visible(cell, usize::MAX))
+                .collect()
+        })
+        .collect();
+    let rows = &rows;
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {

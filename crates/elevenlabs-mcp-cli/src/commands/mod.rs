@@ -52,7 +52,11 @@ pub async fn run(cli: Cli) -> Outcome {
                 ExitCode::SUCCESS
             })
         }
-        Command::Apply { manifest, yes } => {
+        Command::Apply {
+            manifest,
+            yes,
+            allow_flagged,
+        } => {
             let (client, servers, plan) = prepare(&manifest, connect).await?;
             print!("{}", plan.render(style));
             if plan.is_empty() {
@@ -62,7 +66,7 @@ pub async fn run(cli: Cli) -> Outcome {
                 println!("Nothing was changed.");
                 return Ok(ExitCode::SUCCESS);
             }
-            match manifest::apply::apply(&client, &plan, &servers, style).await {
+            match manifest::apply::apply(&client, &plan, &servers, &allow_flagged, style).await {
                 Ok(n) => {
                     println!("{}", style.green(&format!("Applied: {n} change(s).")));
                     Ok(ExitCode::SUCCESS)
@@ -97,8 +101,52 @@ async fn prepare(
         .list()
         .await
         .map_err(|e| e.to_string())?;
-    let plan = manifest::plan::plan(&desired, &servers, args.prune)?;
+    let mut plan = manifest::plan::plan(&desired, &servers, args.prune)?;
+    vet_approvals(&client, &mut plan, &servers).await;
     Ok((client, servers, plan))
+}
+
+/// Scans each tool the plan approves on a server that exists, as the server lists it now,
+/// and keeps the findings on the step (`plan` shows them; `apply` refuses a flagged tool
+/// unless the user allows it). Each server's tools are listed once.
+async fn vet_approvals(
+    client: &Client,
+    plan: &mut manifest::plan::Plan,
+    servers: &[elevenlabs_mcp::McpServer],
+) {
+    use std::collections::HashMap;
+    let mut listed: HashMap<String, Vec<elevenlabs_mcp::Tool>> = HashMap::new();
+    for action in &mut plan.actions {
+        let manifest::plan::Action::Approve {
+            server,
+            tool,
+            findings,
+            ..
+        } = action
+        else {
+            continue;
+        };
+        let Some(existing) = servers.iter().find(|s| &s.config.name == server) else {
+            continue;
+        };
+        if !listed.contains_key(&existing.id) {
+            // A server whose tools cannot be listed now is scanned when `apply` approves.
+            let tools = crate::audit::listed(client, existing)
+                .await
+                .unwrap_or_else(|e| {
+                    eprintln!(
+                        "warning: the tools of {server:?} could not be listed to scan them: {e}"
+                    );
+                    Vec::new()
+                });
+            listed.insert(existing.id.clone(), tools);
+        }
+        let tools = &listed[&existing.id];
+        if let Some(now) = tools.iter().find(|t| &t.name == tool) {
+            let scope = crate::scan::Scope::new(tools.iter().map(|t| t.name.as_str()));
+            *findings = crate::scan::scan_listed(server, now, &scope);
+        }
+    }
 }
 
 /// Reads and checks a manifest: warnings go to standard error, problems refuse it.

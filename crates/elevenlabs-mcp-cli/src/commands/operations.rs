@@ -16,6 +16,7 @@ use crate::fields;
 use crate::manifest::schema;
 use crate::output::{self, Style};
 use crate::resolve;
+use crate::scan;
 
 fn settings(raw: &[String]) -> Result<Vec<(String, Value)>, String> {
     raw.iter().map(|s| fields::setting(s)).collect()
@@ -163,6 +164,7 @@ pub(super) async fn approvals(
             server,
             tool,
             policy,
+            allow_flagged,
         } => {
             let found = resolve::server(client, &server).await?;
             // What is approved is the tool as listed now: its description and schema are
@@ -176,6 +178,12 @@ pub(super) async fn approvals(
                     names.join(", ")
                 )
             })?;
+            let scope = scan::Scope::new(tools.iter().map(|t| t.name.as_str()));
+            let findings = scan::scan_listed(&found.config.name, listed, &scope);
+            let blocking = scan::blocking(&tool, &findings, &allow_flagged);
+            if !blocking.is_empty() {
+                return Err(scan::refusal(&found.config.name, &tool, &blocking));
+            }
             let mut approval = ToolApproval::from(listed);
             if let Some(policy) = policy {
                 approval = approval.approval_policy(ToolApprovalPolicy::from(policy.as_str()));

@@ -9,6 +9,7 @@ use crate::audit;
 use crate::cli::Tools;
 use crate::output::{self, Style};
 use crate::resolve;
+use crate::scan;
 
 pub(super) async fn tools(client: &Client, cmd: Tools, json: bool, style: Style) -> Outcome {
     match cmd {
@@ -78,6 +79,7 @@ pub(super) async fn tools(client: &Client, cmd: Tools, json: bool, style: Style)
             audit::write_lock(&lock, &pins)?;
             Ok(ExitCode::SUCCESS)
         }
+        Tools::Scan { servers } => scan(client, &servers, json, style).await,
         Tools::Audit { servers, lock } => {
             let pins = audit::read_lock(&lock)?;
             let names: Vec<String> = if servers.is_empty() {
@@ -92,22 +94,49 @@ pub(super) async fn tools(client: &Client, cmd: Tools, json: bool, style: Style)
                 ));
             }
             let mut drifted = false;
+            let mut flagged = 0usize;
+            let mut chosen_servers = Vec::new();
             for name in names {
-                let server = resolve::server(client, &name).await?;
-                let tools = audit::listed(client, &server).await?;
-                let report = audit::audit_server(
-                    style,
-                    &server,
-                    pins.servers.get(&server.config.name),
-                    &tools,
-                );
+                chosen_servers.push(resolve::server(client, &name).await?);
+            }
+            for (server, tools) in listed_all(client, chosen_servers).await {
+                let tools = tools?;
+                let pinned = pins.servers.get(&server.config.name);
+                let report = audit::audit_server(style, &server, pinned, &tools);
                 drifted |= report.drifted;
                 for line in report.lines {
                     println!("{line}");
                 }
+                // A new or changed definition is read before it is trusted.
+                let scope = scan::Scope::new(tools.iter().map(|t| t.name.as_str()));
+                for tool in tools.iter().filter(|t| {
+                    pinned
+                        .and_then(|p| p.tools.get(&t.name))
+                        .is_none_or(|was| was.sha256 != audit::pin(t).sha256)
+                }) {
+                    for finding in scan::scan_listed(&server.config.name, tool, &scope) {
+                        flagged += 1;
+                        println!(
+                            "{}",
+                            style.red(&format!(
+                                "{}: {} FLAGGED: {}",
+                                visible(&server.config.name),
+                                visible(&tool.name),
+                                finding.describe()
+                            ))
+                        );
+                    }
+                }
             }
-            if drifted {
-                println!("{}", style.red("Drift found."));
+            if drifted || flagged > 0 {
+                let mut verdict = Vec::new();
+                if drifted {
+                    verdict.push("Drift found.".to_owned());
+                }
+                if flagged > 0 {
+                    verdict.push(format!("{flagged} finding(s) in new or changed tools."));
+                }
+                println!("{}", style.red(&verdict.join(" ")));
                 Ok(ExitCode::from(CHANGES))
             } else {
                 println!("{}", style.green("No drift."));
@@ -115,6 +144,125 @@ pub(super) async fn tools(client: &Client, cmd: Tools, json: bool, style: Style)
             }
         }
     }
+}
+
+/// A server's or tool's name, safe to print: control characters and hidden characters
+/// shown, not sent to the terminal.
+fn visible(name: &str) -> String {
+    scan::chars::visible(name, 120)
+}
+
+/// The tools each server lists, fetched at once (the client keeps the calls under the
+/// workspace's limit), in the order of `servers`.
+async fn listed_all(
+    client: &Client,
+    servers: Vec<McpServer>,
+) -> Vec<(McpServer, Result<Vec<elevenlabs_mcp::Tool>, String>)> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, server) in servers.iter().cloned().enumerate() {
+        let client = client.clone();
+        tasks.spawn(async move { (i, audit::listed(&client, &server).await) });
+    }
+    let mut results: Vec<Option<Result<Vec<elevenlabs_mcp::Tool>, String>>> =
+        servers.iter().map(|_| None).collect();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((i, listed)) => results[i] = Some(listed),
+            Err(e) => return vec![(servers[0].clone(), Err(format!("a fetch failed: {e}")))],
+        }
+    }
+    servers
+        .into_iter()
+        .zip(results)
+        .map(|(s, r)| (s, r.unwrap_or_else(|| Err("not fetched".to_owned()))))
+        .collect()
+}
+
+/// `tools scan`: every tool of the chosen servers, through every rule.
+async fn scan(client: &Client, names: &[String], json: bool, style: Style) -> Outcome {
+    let servers = chosen(client, names).await?;
+    let fetched = listed_all(client, servers).await;
+    let mut errors = Vec::new();
+    let mut listed: Vec<(McpServer, Vec<elevenlabs_mcp::Tool>)> = Vec::new();
+    for (server, tools) in fetched {
+        match tools {
+            Ok(tools) => listed.push((server, tools)),
+            Err(e) => errors.push(e),
+        }
+    }
+    // Every tool name of the scan, so that a description naming another server's tool is
+    // read as shadowing it.
+    let scope = scan::Scope::new(
+        listed
+            .iter()
+            .flat_map(|(_, tools)| tools.iter().map(|t| t.name.as_str())),
+    );
+    let tool_count: usize = listed.iter().map(|(_, tools)| tools.len()).sum();
+    let findings: Vec<scan::Finding> = listed
+        .iter()
+        .flat_map(|(server, tools)| {
+            tools
+                .iter()
+                .flat_map(|t| scan::scan_listed(&server.config.name, t, &scope))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if json {
+        println!(
+            "{}",
+            output::json(&serde_json::json!({
+                "servers": listed.len(),
+                "tools": tool_count,
+                "findings": findings,
+                "errors": errors,
+            }))
+        );
+    } else {
+        let rows: Vec<Vec<String>> = findings
+            .iter()
+            .map(|f| {
+                vec![
+                    visible(&f.server),
+                    visible(&f.tool),
+                    f.severity.to_string(),
+                    f.rule.to_string(),
+                    visible(&f.pointer),
+                    f.evidence.clone(),
+                ]
+            })
+            .collect();
+        if !findings.is_empty() {
+            print!(
+                "{}",
+                output::table(
+                    style,
+                    &["SERVER", "TOOL", "SEVERITY", "RULE", "WHERE", "EVIDENCE"],
+                    &rows
+                )
+            );
+        }
+        let verdict = format!(
+            "{} finding(s) in {tool_count} tool(s) of {} server(s).",
+            findings.len(),
+            listed.len()
+        );
+        println!(
+            "{}",
+            if findings.is_empty() {
+                style.green(&verdict)
+            } else {
+                style.red(&verdict)
+            }
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors.join("\n"));
+    }
+    Ok(if findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(CHANGES)
+    })
 }
 
 /// The servers named, or every server of the workspace.

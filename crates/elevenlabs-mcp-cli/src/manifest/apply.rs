@@ -72,6 +72,8 @@ struct Runner<'a> {
     client: &'a Client,
     ids: HashMap<String, String>,
     tools: HashMap<String, Vec<Tool>>,
+    /// Tools the user allows to be approved despite a high-severity finding.
+    allow_flagged: &'a [String],
 }
 
 impl Runner<'_> {
@@ -155,12 +157,25 @@ impl Runner<'_> {
                 server,
                 tool,
                 policy,
+                ..
             } => {
                 let id = self.id(server)?;
                 // What is approved is the tool as the server lists it now: name,
-                // description and input schema, which the service hashes.
+                // description and input schema, which the service hashes. It is scanned
+                // as it is approved (a server created by this run was not scanned by the
+                // plan), and a high-severity finding stops it unless the user allows it.
                 let approval = match self.tool(&id, tool).await? {
-                    Some(listed) => ToolApproval::from(&listed),
+                    Some(listed) => {
+                        let scope = crate::scan::Scope::new(
+                            self.tools[&id].iter().map(|t| t.name.as_str()),
+                        );
+                        let findings = crate::scan::scan_listed(server, &listed, &scope);
+                        let blocking = crate::scan::blocking(tool, &findings, self.allow_flagged);
+                        if !blocking.is_empty() {
+                            return Err(crate::scan::refusal(server, tool, &blocking));
+                        }
+                        ToolApproval::from(&listed)
+                    }
                     None => {
                         eprintln!(
                             "  warning: {server:?} does not list a tool {tool:?}; approving it by name alone"
@@ -233,10 +248,12 @@ pub async fn apply(
     client: &Client,
     plan: &Plan,
     servers: &[McpServer],
+    allow_flagged: &[String],
     style: Style,
 ) -> Result<usize, Stopped> {
     let mut runner = Runner {
         client,
+        allow_flagged,
         ids: servers
             .iter()
             .map(|s| (s.config.name.clone(), s.id.clone()))
@@ -245,6 +262,33 @@ pub async fn apply(
     };
     let total = plan.actions.len();
     let mut done = Vec::new();
+    // A tool the plan already found flagged stops the run before it changes anything.
+    let refused: Vec<String> = plan
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Approve {
+                server,
+                tool,
+                findings,
+                ..
+            } => {
+                let blocking = crate::scan::blocking(tool, findings, allow_flagged);
+                (!blocking.is_empty()).then(|| crate::scan::refusal(server, tool, &blocking))
+            }
+            _ => None,
+        })
+        .collect();
+    if !refused.is_empty() {
+        return Err(Stopped {
+            done,
+            failed: (
+                "the plan approves flagged tools; nothing was changed".to_owned(),
+                refused.join("\n"),
+            ),
+            not_done: plan.actions.iter().map(Action::headline).collect(),
+        });
+    }
     for (i, action) in plan.actions.iter().enumerate() {
         let headline = action.headline();
         match runner.step(action).await {

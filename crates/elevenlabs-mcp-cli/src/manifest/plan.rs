@@ -58,6 +58,10 @@ pub enum Action {
         server: String,
         tool: String,
         policy: Option<String>,
+        /// What `tools scan` finds in the tool as the server lists it now (for a server
+        /// that exists; a new server's tools are scanned when `apply` approves them).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        findings: Vec<crate::scan::Finding>,
     },
     /// Withdraw a tool's approval.
     Unapprove { server: String, tool: String },
@@ -93,6 +97,7 @@ impl Action {
                 server,
                 tool,
                 policy,
+                ..
             } => format!(
                 "+ approve tool {tool:?} on {server:?}{}",
                 policy
@@ -336,6 +341,7 @@ fn children(
                 server: desired.name.clone(),
                 tool: tool.clone(),
                 policy: policy.clone(),
+                findings: Vec::new(),
             });
         }
     }
@@ -434,6 +440,11 @@ impl Plan {
                             show(c.from.as_ref()),
                             show(c.to.as_ref())
                         );
+                    }
+                }
+                Action::Approve { findings, .. } => {
+                    for f in findings {
+                        let _ = writeln!(out, "    {}", style.red(&format!("! {}", f.describe())));
                     }
                 }
                 _ => {}
