@@ -177,3 +177,33 @@ async fn an_error_body_is_cut_at_its_own_bound() {
         api.body.len()
     );
 }
+
+#[tokio::test]
+async fn the_emulator_refuses_a_request_body_over_its_limit() {
+    let emulator = elevenlabs_mcp_emulator::Emulator::builder()
+        .start()
+        .await
+        .expect("emulator");
+    let http = elevenlabs_mcp::reqwest::Client::new();
+    let url = format!("{}/v1/convai/mcp-servers", emulator.base_url());
+    let send = |size: usize| {
+        let body = format!(
+            "{{\"config\": {{\"name\": \"n\", \"url\": \"https://x.example\", \"description\": \"{}\"}}}}",
+            "x".repeat(size)
+        );
+        http.post(&url)
+            .header("xi-api-key", TEST_KEY)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let over = send(3 << 20).await.expect("answered");
+    assert_eq!(
+        over.status().as_u16(),
+        413,
+        "3 MiB is over axum's 2 MB default"
+    );
+    let under = send(1 << 20).await.expect("answered");
+    assert_ne!(under.status().as_u16(), 413);
+    emulator.shutdown().await;
+}

@@ -140,7 +140,7 @@ async fn scan_reports_each_finding_with_its_place_and_exits_2() {
     assert!(
         hidden["evidence"]
             .as_str()
-            .is_some_and(|e| e.contains("spell \"send it all\"")),
+            .is_some_and(|e| e.contains("spelling \"send it all\"")),
         "{hidden}"
     );
 

@@ -236,6 +236,30 @@ pub fn visible(text: &str, max: usize) -> String {
             c if (c as u32) < 0x20 || (0x7F..=0x9F).contains(&(c as u32)) => {
                 format!("\\x{:02x}", c as u32)
             }
+            // A run of tag characters is shown as what it spells.
+            c if hidden(c) == Some(Hidden::Tag)
+                && chars
+                    .peek()
+                    .is_some_and(|n| hidden(*n) == Some(Hidden::Tag)) =>
+            {
+                let mut run = vec![c];
+                while let Some(n) = chars
+                    .peek()
+                    .copied()
+                    .filter(|n| hidden(*n) == Some(Hidden::Tag))
+                {
+                    chars.next();
+                    run.push(n);
+                }
+                let spelled: String = run.iter().collect();
+                format!(
+                    "[U+{:04X}…U+{:04X}: {} tag characters spelling \"{}\"]",
+                    c as u32,
+                    *run.last().unwrap_or(&c) as u32,
+                    run.len(),
+                    tag_payload(&spelled).escape_debug()
+                )
+            }
             c if hidden(c).is_some() => format!("U+{:04X}", c as u32),
             c => c.to_string(),
         };
@@ -424,5 +448,9 @@ mod tests {
             "a[50 spaces]b"
         );
         assert_eq!(visible("abcdef", 3), "abc…");
+        assert_eq!(
+            visible("ok\u{E0048}\u{E0069}", 80),
+            "ok[U+E0048…U+E0069: 2 tag characters spelling \"Hi\"]"
+        );
     }
 }

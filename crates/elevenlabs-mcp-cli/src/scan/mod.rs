@@ -249,13 +249,7 @@ fn check_string(s: &Located, ctx: &rules::Context<'_>) -> Vec<(Rule, Severity, S
     }
     if let Some(first) = runs.iter().find(|r| r.kind != Hidden::Escape) {
         let payload = chars::tag_payload(text);
-        let mut evidence = evidence_at(text, first.at, first.len);
-        if !payload.trim().is_empty() {
-            evidence = format!(
-                "{evidence} (tag characters spell \"{}\")",
-                chars::visible(&payload, 160)
-            );
-        }
+        let evidence = evidence_at(text, first.at, first.len);
         // Many hidden characters, or any that carry text, are an instruction in hiding; a
         // stray one is only odd.
         let hidden_count: usize = runs
@@ -445,7 +439,7 @@ mod tests {
             .iter()
             .find(|f| f.rule == Rule::HiddenCharacters)
             .map(|f| f.evidence.clone());
-        assert!(hidden.is_some_and(|e| e.contains("U+E0049") && e.contains("spell \"Ig\"")));
+        assert!(hidden.is_some_and(|e| e.contains("U+E0049") && e.contains("spelling \"Ig\"")));
         let escape = found
             .iter()
             .find(|f| f.rule == Rule::TerminalEscape)
