@@ -1,7 +1,8 @@
 //! The scanner against the corpus in `tests/scan-corpus`: real tool definitions of public
-//! MCP servers (none may be flagged) and published and written poisoning examples (every one
-//! must be flagged at high severity). Run with `--nocapture` for the report: recall per kind
-//! and false positives per server.
+//! MCP servers and benign look-alikes (none may be flagged), and published and written
+//! poisoning examples (every one must be flagged at high severity). A tool with a non-empty
+//! `kinds` list is poisoned; every other tool is benign. Run with `--nocapture` for the
+//! report: recall per kind and false positives per server.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,116 +20,143 @@ fn read(path: &Path) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
+/// Every JSON file of the corpus, in a stable order.
+fn corpus_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![corpus_dir()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.map(|e| e.path()).unwrap_or_default();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "json") {
+                files.push(path);
+            }
+        }
+    }
     files.sort();
     files
 }
 
-/// The tools of one corpus file, scanned with every tool of that file in scope.
-fn scan_file(path: &Path) -> Vec<(Value, Vec<Finding>)> {
-    let doc = read(path);
-    let tools = doc["tools"].as_array().cloned().unwrap_or_default();
-    let scope = Scope::new(tools.iter().filter_map(|t| t["name"].as_str()));
-    let server = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    tools
-        .into_iter()
-        .map(|tool| {
-            let found = scan_tool(&server, &tool, &scope);
-            (tool, found)
-        })
-        .collect()
+/// One scanned tool of the corpus.
+struct Scanned {
+    file: String,
+    tool: Value,
+    findings: Vec<Finding>,
+}
+
+impl Scanned {
+    fn kinds(&self) -> Vec<&str> {
+        self.tool["kinds"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect()
+    }
+}
+
+/// Every tool of the corpus, each file's tools in scope together (one server's tools).
+fn scan_corpus() -> Vec<Scanned> {
+    let mut out = Vec::new();
+    for path in corpus_files() {
+        let doc = read(&path);
+        let tools = doc["tools"].as_array().cloned().unwrap_or_default();
+        let scope = Scope::new(tools.iter().filter_map(|t| t["name"].as_str()));
+        let file = path
+            .strip_prefix(corpus_dir())
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        for tool in tools {
+            let findings = scan_tool(&file, &tool, &scope);
+            out.push(Scanned {
+                file: file.clone(),
+                tool,
+                findings,
+            });
+        }
+    }
+    out
 }
 
 #[test]
-fn no_real_tool_is_flagged() {
-    let mut benign: Vec<PathBuf> = json_files(&corpus_dir().join("benign"));
-    benign.push(corpus_dir().join("benign-tricky.json"));
-    let mut report = Vec::new();
-    let mut flagged = Vec::new();
-    let mut total = 0;
-    for file in &benign {
-        let scanned = scan_file(file);
-        let bad: Vec<&Finding> = scanned.iter().flat_map(|(_, f)| f).collect();
-        let tools_flagged = scanned.iter().filter(|(_, f)| !f.is_empty()).count();
-        total += scanned.len();
-        report.push(format!(
-            "{:<48} {:>4} tools  {} flagged",
-            file.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            scanned.len(),
-            tools_flagged
-        ));
-        flagged.extend(bad.into_iter().map(|f| {
+fn no_benign_tool_is_flagged_and_every_poisoned_one_is() {
+    let scanned = scan_corpus();
+    let (poisoned, benign): (Vec<&Scanned>, Vec<&Scanned>) =
+        scanned.iter().partition(|s| !s.kinds().is_empty());
+
+    // False positives, per file (a file is one server).
+    let mut per_file: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut false_positives = Vec::new();
+    for s in &benign {
+        let entry = per_file.entry(&s.file).or_default();
+        entry.0 += 1;
+        if !s.findings.is_empty() {
+            entry.1 += 1;
+        }
+        false_positives.extend(s.findings.iter().map(|f| {
             format!(
                 "{} / {} {} {}: {}",
                 f.server, f.tool, f.rule, f.pointer, f.evidence
             )
         }));
     }
+    let flagged_files = per_file
+        .values()
+        .filter(|(_, flagged)| *flagged > 0)
+        .count();
     println!(
-        "real tools: {total} in {} files\n{}",
+        "benign: {} tools in {} files, {} flagged, {} files with a flagged tool",
         benign.len(),
-        report.join("\n")
+        per_file.len(),
+        benign.iter().filter(|s| !s.findings.is_empty()).count(),
+        flagged_files
     );
-    assert!(total > 1000, "the corpus lost its real tools: {total}");
-    assert!(
-        flagged.is_empty(),
-        "{} false positive(s):\n{}",
-        flagged.len(),
-        flagged.join("\n")
-    );
-}
+    for (file, (tools, flagged)) in &per_file {
+        println!("  {file:<56} {tools:>4} tools  {flagged} flagged");
+    }
 
-#[test]
-fn every_poisoned_tool_is_flagged_high() {
-    let mut per_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    // Recall, per kind.
+    let mut per_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut missed = Vec::new();
-    let mut total = 0;
-    for file in json_files(&corpus_dir().join("poisoned")) {
-        for (tool, found) in scan_file(&file) {
-            total += 1;
-            let caught = found.iter().any(|f| f.severity == Severity::High);
-            for kind in tool["kinds"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
-                let entry = per_kind.entry(kind.to_owned()).or_default();
-                entry.0 += 1;
-                entry.1 += usize::from(caught);
-            }
-            if !caught {
-                missed.push(format!(
-                    "{} / {} ({}): {}",
-                    file.file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
-                    tool["name"],
-                    tool["kinds"],
-                    super::chars::visible(tool["description"].as_str().unwrap_or(""), 200)
-                ));
-            }
+    for s in &poisoned {
+        let caught = s.findings.iter().any(|f| f.severity == Severity::High);
+        for kind in s.kinds() {
+            let entry = per_kind.entry(kind).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(caught);
+        }
+        if !caught {
+            missed.push(format!(
+                "{} / {} ({:?}): {}",
+                s.file,
+                s.tool["name"],
+                s.kinds(),
+                super::chars::visible(s.tool["description"].as_str().unwrap_or(""), 200)
+            ));
         }
     }
-    println!("poisoned tools: {total}");
+    println!("poisoned: {} tools", poisoned.len());
     for (kind, (all, caught)) in &per_kind {
-        println!("{kind:<22} {caught}/{all}");
+        println!("  {kind:<22} {caught}/{all}");
     }
-    assert!(total > 100, "the corpus lost its poisoned tools: {total}");
+
     assert!(
-        missed.is_empty(),
-        "{} missed:\n{}",
+        benign.len() > 2000,
+        "the corpus lost its real tools: {}",
+        benign.len()
+    );
+    assert!(
+        poisoned.len() > 200,
+        "the corpus lost its poisoned tools: {}",
+        poisoned.len()
+    );
+    assert!(
+        false_positives.is_empty() && missed.is_empty(),
+        "{} false positive(s):\n{}\n{} missed:\n{}",
+        false_positives.len(),
+        false_positives.join("\n"),
         missed.len(),
         missed.join("\n")
     );
