@@ -1,4 +1,4 @@
-//! Decodes every response body under `tests/corpus/` through the generated types.
+//! Decodes every response body of the corpus (`crates/elevenlabs-mcp-corpus`) through the generated types.
 //!
 //! The corpus is ours: bodies that stress the liberal-decoding rules (unknown enum values,
 //! fields and union variants at every level, `null` wherever a field is optional, limits

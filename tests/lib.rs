@@ -5,27 +5,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 /// The key every test client sends; tests search outputs for it.
 pub const TEST_KEY: &str = "sk_test_9f8e7d6c5b4a";
 
-/// The directory of recorded response bodies.
-pub fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
-}
-
-/// One corpus body, as text.
-pub fn corpus_text(name: &str) -> String {
-    std::fs::read_to_string(corpus_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-/// One corpus body, as JSON.
-pub fn corpus(name: &str) -> Value {
-    serde_json::from_str(&corpus_text(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
+/// The response corpus, from its owner.
+pub use elevenlabs_mcp_corpus::{dir as corpus_dir, json as corpus, text as corpus_text};
 
 /// An external tool a test runs (a Python validator or tester that `scripts/test` installs
 /// into `target/tools/venv`): `Some(path)` when it is there. When it is not, under `CI` the

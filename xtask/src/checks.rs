@@ -13,7 +13,7 @@ use serde_json::Value;
 use syn::{Fields, Ident, Item, LitStr, parse_quote};
 
 use crate::model::Objects;
-use crate::requests::wire_name;
+use crate::naming::wire_name;
 
 /// Appends a `Check` impl for every struct and enum of `types`.
 pub fn extend(types: &mut Vec<Item>, doc: &Value) -> Result<()> {

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use crate::liberal::{self, TaggedUnion};
+use crate::naming::rust_type_name;
 use crate::{checks, docs, integers, lint, lower, operations, requests, spec};
 
 /// The progenitor-impl version this xtask is built against (a test checks Cargo.lock).
@@ -138,12 +139,6 @@ pub fn tagged_unions(doc: &Value) -> BTreeMap<String, TaggedUnion> {
     out
 }
 
-/// The name typify gives a component schema.
-pub fn rust_type_name(schema: &str) -> String {
-    use heck::ToPascalCase;
-    schema.replace('\'', "").to_pascal_case()
-}
-
 /// Formats with the toolchain's rustfmt, so `cargo fmt --check` agrees with the output.
 fn rustfmt(source: &str) -> Result<String> {
     let mut child = Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into()))
@@ -181,11 +176,5 @@ mod tests {
             lock.contains(&needle),
             "Cargo.lock pins another progenitor-impl; update PROGENITOR_VERSION"
         );
-    }
-
-    #[test]
-    fn type_names_follow_typify() {
-        assert_eq!(rust_type_name("HTTPValidationError"), "HttpValidationError");
-        assert_eq!(rust_type_name("McpServer"), "McpServer");
     }
 }

@@ -25,6 +25,8 @@ use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemImpl, Type, parse_quote}
 
 mod by_kind;
 
+use crate::naming::{serde_options, wire_name};
+
 /// A discriminated union as the spec declares it.
 #[derive(Debug, Clone)]
 pub struct TaggedUnion {
@@ -185,21 +187,6 @@ fn tag_first(s: &mut syn::ItemStruct, tag: &str) -> Result<()> {
     Ok(())
 }
 
-/// The name a field has on the wire: its `#[serde(rename = "…")]`, else its own.
-pub(crate) fn wire_name(field: &syn::Field) -> syn::Result<String> {
-    let renamed = serde_options(&field.attrs)?
-        .into_iter()
-        .find_map(|o| o.strip_prefix("rename=").map(str::to_owned));
-    Ok(renamed.unwrap_or_else(|| {
-        let ident = field
-            .ident
-            .as_ref()
-            .map(Ident::to_string)
-            .unwrap_or_default();
-        ident.strip_prefix("r#").unwrap_or(&ident).to_owned()
-    }))
-}
-
 fn is_untagged(attrs: &[Attribute]) -> bool {
     // Other serde options are irrelevant here; a parse error just means "not untagged".
     serde_options(attrs).is_ok_and(|options| options.iter().any(|o| o == "untagged"))
@@ -219,29 +206,6 @@ fn wire_names(e: &ItemEnum) -> Result<Vec<(Ident, String)>> {
             ))
         })
         .collect()
-}
-
-/// The options of every `#[serde(...)]` attribute, as `name`, or `name=value` for the
-/// string value every serde option with a value takes.
-pub fn serde_options(attrs: &[Attribute]) -> syn::Result<Vec<String>> {
-    let mut options = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        attr.parse_nested_meta(|meta| {
-            let name = meta
-                .path
-                .get_ident()
-                .map(Ident::to_string)
-                .unwrap_or_default();
-            if meta.input.peek(syn::Token![=]) {
-                let lit: syn::LitStr = meta.value()?.parse()?;
-                options.push(format!("{name}={}", lit.value()));
-            } else {
-                options.push(name);
-            }
-            Ok(())
-        })?;
-    }
-    Ok(options)
 }
 
 /// `Unknown`, unless the spec already has a value of that name (`unknown` is a real

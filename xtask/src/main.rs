@@ -12,6 +12,7 @@ mod liberal;
 mod lint;
 mod lower;
 mod model;
+mod naming;
 mod operations;
 mod requests;
 mod spec;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::generate::rust_type_name;
+use crate::naming::rust_type_name;
 
 /// One operation of the spec.
 #[derive(Debug, Clone)]

@@ -9,8 +9,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{Ident, Item, LitStr};
 
-use crate::generate::rust_type_name;
 use crate::model::{self, Operation};
+use crate::naming::rust_type_name;
 
 /// The `operations` module for the spec's operations.
 pub fn module(doc: &serde_json::Value) -> Result<Item> {

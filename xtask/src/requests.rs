@@ -12,13 +12,11 @@ use anyhow::{Result, bail};
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 use syn::{
-    Attribute, Field, GenericArgument, Ident, Item, ItemStruct, LitStr, PathArguments, Type,
-    parse_quote,
+    Attribute, GenericArgument, Ident, Item, ItemStruct, LitStr, PathArguments, Type, parse_quote,
 };
 
-use crate::generate::rust_type_name;
-use crate::liberal::serde_options;
 use crate::model::{self, Objects};
+use crate::naming::{rust_type_name, serde_options, wire_name};
 
 /// Rewrites and extends the `types` items in place.
 pub fn extend(types: &mut Vec<Item>, doc: &serde_json::Value) -> Result<()> {
@@ -95,17 +93,6 @@ fn wrapped_in<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
         GenericArgument::Type(inner) => Some(inner),
         _ => None,
     }
-}
-
-/// The name a field has on the wire.
-pub fn wire_name(field: &Field) -> Result<String> {
-    let renamed = serde_options(&field.attrs)?
-        .into_iter()
-        .find_map(|o| o.strip_prefix("rename=").map(str::to_owned));
-    let ident = field.ident.as_ref().map(ToString::to_string);
-    renamed
-        .or(ident)
-        .ok_or_else(|| anyhow::anyhow!("a generated struct has an unnamed field"))
 }
 
 /// `Option<T>` fields become `Patch<T>`: absent, `null` or a value.

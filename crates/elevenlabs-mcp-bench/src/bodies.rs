@@ -13,7 +13,7 @@ use bytes::Bytes;
 use serde_json::Value;
 
 /// The record every canned server is made from: every field of the API filled in.
-const TEMPLATE: &str = include_str!("../../../tests/corpus/mcp_server.full.json");
+const TEMPLATE: &str = elevenlabs_mcp_corpus::SERVER_TEMPLATE;
 /// The template's id and name, replaced in each record so that no two are equal.
 const TEMPLATE_ID: &str = "\"mcp_01\"";
 const TEMPLATE_NAME: &str = "\"Docs search\"";

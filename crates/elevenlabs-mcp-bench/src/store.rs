@@ -7,14 +7,15 @@
 //! `--emulator PATH` names the binary, so the same measurement can run against an older
 //! build (BENCHMARKS.md compares the journal with the whole-file rewrite it replaced).
 
+use std::ffi::OsStr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use elevenlabs_mcp::{Client, McpServerConfig};
+use elevenlabs_mcp_emulator::Process;
 
 use crate::report::{Row, Target};
 
@@ -22,48 +23,24 @@ use crate::report::{Row, Target};
 const WRITERS: usize = 32;
 
 /// The running emulator binary; killed when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `emulator` with a fresh state file and returns it with its base URL.
-fn start(emulator: &Path, state: &Path) -> Result<(Running, String)> {
-    use std::io::{BufRead, BufReader};
-
+/// Starts `emulator` with a fresh state file.
+fn start(emulator: &Path, state: &Path) -> Result<Process> {
     let _ = std::fs::remove_file(state);
-    let mut child = Command::new(emulator)
-        .args(["--port", "0", "--state"])
-        .arg(state)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .with_context(|| format!("starting {}", emulator.display()))?;
-    let stdout = child.stdout.take().context("the emulator's stdout")?;
-    let running = Running(child);
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line)?;
-    let url = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    if !url.starts_with("http://127.0.0.1:") {
-        bail!("the emulator did not start (it said {line:?})");
-    }
-    Ok((running, url))
+    let args = [
+        OsStr::new("--port"),
+        OsStr::new("0"),
+        OsStr::new("--state"),
+        state.as_os_str(),
+    ];
+    Process::spawn(emulator, args).with_context(|| format!("starting {}", emulator.display()))
 }
 
 /// Creates per second over each window `(from, to)` of the workspace's size.
 pub fn measure(emulator: &Path, scratch: &Path, windows: &[(usize, usize)]) -> Result<Vec<f64>> {
     std::fs::create_dir_all(scratch)?;
     let state = scratch.join("state.jsonl");
-    let (_running, url) = start(emulator, &state)?;
+    let running = start(emulator, &state)?;
+    let url = running.base_url().to_owned();
     let total = windows.iter().map(|w| w.1).max().unwrap_or(0);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)

@@ -38,6 +38,7 @@
 mod api;
 mod faults;
 mod http;
+mod process;
 mod spec;
 mod store;
 
@@ -55,6 +56,7 @@ pub use api::{ToolFixtures, tool_hash};
 pub use elevenlabs_mcp_raw::operations::Operation;
 pub use faults::{Fault, FaultRule, Faults, ParseFaultError};
 pub use http::Exchange;
+pub use process::Process;
 pub use spec::{SPEC_YAML, response_schema, validate};
 
 /// Configures an [`Emulator`].

@@ -82,7 +82,7 @@ impl Workspace {
     }
 }
 
-/// Reads a state file: a journal, or the single JSON document earlier versions wrote.
+/// Reads a state file: a journal of JSON lines, each a put, a delete or the id counter.
 fn load(path: &Path) -> std::io::Result<(Servers, u64)> {
     let invalid = |why: String| {
         std::io::Error::new(
@@ -91,15 +91,6 @@ fn load(path: &Path) -> std::io::Result<(Servers, u64)> {
         )
     };
     let bytes = std::fs::read(path)?;
-    if let Ok(saved) = serde_json::from_slice::<Value>(&bytes)
-        && saved.get("servers").is_some()
-    {
-        let mut servers = Servers::new();
-        for server in saved["servers"].as_array().into_iter().flatten() {
-            apply(&mut servers, &json!({"put": server}));
-        }
-        return Ok((servers, saved["next_id"].as_u64().unwrap_or(0)));
-    }
     let mut servers = Servers::new();
     let mut next_id = 0;
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
@@ -326,25 +317,6 @@ mod tests {
         std::fs::write(&path, broken).expect("write");
         let err = load(&path).expect_err("a bad line in the middle is an error");
         assert!(err.to_string().contains("line 1"), "{err}");
-        let _ = std::fs::remove_dir_all(dir);
-    }
-
-    #[test]
-    fn the_older_single_document_still_loads() {
-        let dir = tempfile_dir();
-        let path = dir.join("state.json");
-        std::fs::write(
-            &path,
-            serde_json::to_vec_pretty(&json!({"servers": [server("a", "A")], "next_id": 3}))
-                .expect("json"),
-        )
-        .expect("write");
-        let (servers, next_id) = load(&path).expect("load");
-        assert_eq!(
-            servers.values().cloned().collect::<Vec<_>>(),
-            vec![server("a", "A")]
-        );
-        assert_eq!(next_id, 3);
         let _ = std::fs::remove_dir_all(dir);
     }
 

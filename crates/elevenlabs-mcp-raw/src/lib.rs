@@ -66,6 +66,8 @@ mod integer;
 pub mod json;
 mod patch;
 pub mod stream;
+#[cfg(test)]
+mod stream_tests;
 
 pub use integer::Integer;
 pub use patch::Patch;

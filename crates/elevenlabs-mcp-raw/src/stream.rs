@@ -1,7 +1,7 @@
 //! Decoding with every union read straight into its variant, and the liberal decode behind it.
 //!
 //! A union keeps the raw JSON of a value whose variant does not decode, so by default it
-//! buffers the value first ([`crate::buffer`]) and then tries its variants on the buffer.
+//! buffers the value first (the private `buffer` module) and then tries its variants on the buffer.
 //! On a large `list` that buffering was a third of the decode. The service, though, sends
 //! well-formed variants, and a well-formed variant needs little or no buffer: a tagged union
 //! keeps only the entries before its tag (none, when the tag comes first, as the service

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::errors::{ApiError, decode};
 use crate::types::{McpServer, McpServerList, Tool, ToolConfigOverride, ToolList};
+use elevenlabs_mcp_corpus::{arbitrary_json as json, graft};
 
 /// Every response type the client decodes, fed the same body.
 fn decode_all(body: &[u8]) {
@@ -23,98 +24,6 @@ fn decode_all(body: &[u8]) {
         let _ =
             ApiError::from_parts(status, &HeaderMap::new(), body, SystemTime::now()).to_string();
     }
-}
-
-/// Arbitrary JSON, nested a few levels.
-pub(crate) fn json() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(Value::from),
-        ".{0,12}".prop_map(Value::String),
-        // Values the schemas give meaning to, so that decoding goes deep.
-        prop::sample::select(vec![
-            "sse",
-            "SSE",
-            "STREAMABLE_HTTP",
-            "auto_approved",
-            "require_approval_all",
-            "constant",
-            "dynamic_variable",
-            "available",
-            "unknown",
-            "https://x.example",
-            "",
-        ])
-        .prop_map(|s| Value::String(s.to_owned())),
-    ];
-    leaf.prop_recursive(4, 48, 8, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::btree_map(
-                prop::sample::select(vec![
-                    "id",
-                    "config",
-                    "metadata",
-                    "name",
-                    "url",
-                    "mcp_servers",
-                    "tools",
-                    "success",
-                    "detail",
-                    "loc",
-                    "msg",
-                    "type",
-                    "source",
-                    "secret_id",
-                    "transport",
-                    "created_at",
-                    "inputSchema",
-                    "tool_name",
-                    "dependent_agents",
-                    "input_overrides",
-                    "eval",
-                    "x",
-                ])
-                .prop_map(str::to_owned),
-                inner,
-                0..8,
-            )
-            .prop_map(|m| Value::Object(m.into_iter().collect())),
-        ]
-    })
-}
-
-/// Replaces the value at a pseudo-random place in `node` with `with`.
-pub(crate) fn graft(node: &mut Value, choice: usize, with: Value) {
-    if !choice.is_multiple_of(4) {
-        let child = match node {
-            Value::Object(map) if !map.is_empty() => {
-                let n = map.len();
-                map.values_mut().nth(choice % n)
-            }
-            Value::Array(items) if !items.is_empty() => {
-                let n = items.len();
-                items.get_mut(choice % n)
-            }
-            _ => None,
-        };
-        if let Some(child) = child {
-            return graft(child, choice / 3, with);
-        }
-    }
-    *node = with;
-}
-
-pub(crate) fn corpus() -> Vec<Value> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
-    let mut docs = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("corpus directory").flatten() {
-        let text = std::fs::read(entry.path()).expect("corpus file");
-        docs.push(serde_json::from_slice(&text).expect("corpus JSON"));
-    }
-    docs
 }
 
 proptest! {
@@ -136,8 +45,8 @@ proptest! {
         place in any::<usize>(),
         with in json(),
     ) {
-        let docs = corpus();
-        let mut doc = docs[pick % docs.len()].clone();
+        let docs = elevenlabs_mcp_corpus::all();
+        let mut doc: Value = serde_json::from_str(&docs[pick % docs.len()].1).expect("corpus JSON");
         graft(&mut doc, place, with);
         decode_all(&serde_json::to_vec(&doc).expect("serialisable"));
     }

@@ -84,8 +84,6 @@ mod pending;
 mod pipeline;
 mod resources;
 mod retry;
-#[cfg(test)]
-mod stream_tests;
 mod tls;
 
 pub(crate) use elevenlabs_mcp_raw::types;

@@ -102,15 +102,6 @@ impl RetryPolicy {
         self
     }
 
-    /// The old name of [`max_total_wait`](Self::max_total_wait). It used to count the
-    /// attempts' own time too, so that with the defaults an attempt that timed out after 60 s
-    /// left no budget for the retry the documentation promised.
-    #[deprecated(note = "use `max_total_wait`, which bounds the waits between attempts")]
-    #[must_use]
-    pub fn max_elapsed(self, budget: Duration) -> Self {
-        self.max_total_wait(budget)
-    }
-
     /// The longest wait taken on a server's `Retry-After` hint; longer hints are cut to it.
     #[must_use]
     pub fn max_retry_after(mut self, cap: Duration) -> Self {

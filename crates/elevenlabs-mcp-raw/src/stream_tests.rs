@@ -1,4 +1,4 @@
-//! The streamed decode (`raw::stream::from_str`) against the liberal one (`serde_json`):
+//! The streamed decode ([`stream::from_str`](crate::stream::from_str)) against the liberal one (`serde_json`):
 //! wherever the streamed decode gives a value, the liberal one gives the same value, so that
 //! `decode` may try the fast way first. Bodies are written with their keys in varying
 //! orders, the tag of a tagged union first or not, since only a tag that comes first streams.
@@ -8,11 +8,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::decode_tests::{corpus, graft, json};
-use crate::raw::stream;
+use crate::stream;
 use crate::types::{
     HttpValidationError, McpServer, McpServerList, Tool, ToolConfigOverride, ToolList,
 };
+use elevenlabs_mcp_corpus::{arbitrary_json as json, graft};
 
 /// Whether `text` streamed as `T`; panics if the two decodes disagree.
 fn agree<T: DeserializeOwned + Serialize>(text: &str) -> bool {
@@ -91,10 +91,7 @@ fn text(value: &Value, turn: usize) -> String {
 
 #[test]
 fn the_corpus_streams_and_both_decodes_agree() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
-    for entry in std::fs::read_dir(dir).expect("corpus directory").flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let body = std::fs::read_to_string(entry.path()).expect("corpus file");
+    for (name, body) in elevenlabs_mcp_corpus::all() {
         let streamed = agree_all(&body);
         // The well-formed records, written as the service writes them (tags first), take
         // the fast way; the rest may not, but must agree where they do.
@@ -129,12 +126,12 @@ fn a_malformed_variant_or_a_late_tag_leaves_the_value_to_the_liberal_decode() {
     // A known tag whose variant lacks a required field needs the fallback: no streamed value.
     let odd = record(r#"{"source": "dynamic_variable"}"#);
     assert!(stream::from_str::<ToolConfigOverride>(&odd).is_none());
-    assert!(crate::decode::<ToolConfigOverride>(odd.as_bytes()).is_ok());
+    assert!(serde_json::from_str::<ToolConfigOverride>(&odd).is_ok());
     // An untagged object with a key its variant lacks: the liberal decode chooses.
     let header = r#"{"name": "n", "url": "https://x.example", "request_headers": {"h": {"variable_name": "v", "secret_id": "s"}}}"#;
     assert!(stream::from_str::<crate::types::McpServerConfig>(header).is_none());
     let decoded: crate::types::McpServerConfig =
-        crate::decode(header.as_bytes()).expect("decodes the liberal way");
+        serde_json::from_str(header).expect("decodes the liberal way");
     assert!(matches!(
         decoded.request_headers.as_ref().and_then(|h| h.get("h")),
         Some(crate::types::RequestHeaderValue::SecretLocator(_))
@@ -172,8 +169,8 @@ proptest! {
         turn in any::<usize>(),
         with in json(),
     ) {
-        let docs = corpus();
-        let mut doc = docs[pick % docs.len()].clone();
+        let docs = elevenlabs_mcp_corpus::all();
+        let mut doc: Value = serde_json::from_str(&docs[pick % docs.len()].1).expect("corpus JSON");
         graft(&mut doc, place, with);
         agree_all(&text(&doc, turn));
     }
