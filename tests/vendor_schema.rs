@@ -1,8 +1,9 @@
 //! Answers of "get a server" generated from the response schema of the vendor's current
 //! OpenAPI document, as a JSON Schema generator would make them: every one must decode.
 //!
-//! The schema is kept as facts in `tests/vendor/get-server.schemas.json` (types, enums,
-//! required keys, bounds, discriminators; no prose). JSON Schema's `integer` is any number
+//! The schema comes from the facts of the vendor's current document that the spec-diff
+//! tests keep (`xtask/tests/fixtures/vendor-mcp-servers.facts.json`, written by `cargo xtask
+//! spec-facts`: types, enums, required keys, bounds, discriminators; no prose). JSON Schema's `integer` is any number
 //! with no fractional part, so the generator writes integers as `7`, as `7.0`, and as floats
 //! far beyond `i64` (`8.4e37`), as schema-driven generators do; and, where an object allows
 //! more properties, it adds some.
@@ -15,9 +16,18 @@ use serde_json::{Map, Value, json};
 fn fixture() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/vendor/get-server.schemas.json"
+        "/../xtask/tests/fixtures/vendor-mcp-servers.facts.json"
     );
     serde_json::from_str(&std::fs::read_to_string(path).expect("the fixture")).expect("JSON")
+}
+
+/// The 200 answer's schema of "get a server".
+fn get_server_answer(doc: &Value) -> Value {
+    doc.pointer(
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}/get/responses/200/content/application~1json/schema",
+    )
+    .cloned()
+    .expect("get a server answers 200 with a schema")
 }
 
 /// How deep objects and arrays go before only required keys and empty arrays remain.
@@ -168,9 +178,10 @@ proptest! {
     #[test]
     fn every_answer_the_vendor_schema_allows_decodes(answer in {
         let doc = fixture();
-        let generator = Generator { schemas: doc["schemas"].as_object().expect("schemas").clone() };
-        let root = json!({"$ref": format!("#/components/schemas/{}", doc["root"].as_str().expect("root"))});
-        generator.value(&root, MAX_DEPTH)
+        let generator = Generator {
+            schemas: doc.pointer("/components/schemas").and_then(Value::as_object).expect("schemas").clone(),
+        };
+        generator.value(&get_server_answer(&doc), MAX_DEPTH)
     }) {
         let body = serde_json::to_vec(&answer).expect("JSON");
         // The numbers as any serde_json reader gets them from the text (its float parsing
@@ -192,8 +203,16 @@ proptest! {
 #[test]
 fn the_fixture_is_the_get_server_answer() {
     let doc = fixture();
-    let schemas = doc["schemas"].as_object().expect("schemas");
-    let root = &schemas[doc["root"].as_str().expect("root")];
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .expect("schemas");
+    let name = get_server_answer(&doc)["$ref"]
+        .as_str()
+        .and_then(|r| r.rsplit('/').next())
+        .expect("a ref")
+        .to_owned();
+    let root = &schemas[&name];
     for key in ["id", "config", "metadata"] {
         assert!(
             root["required"]

@@ -17,6 +17,7 @@ mod operations;
 mod requests;
 mod spec;
 mod spec_diff;
+mod spec_facts;
 mod summary;
 
 use std::path::PathBuf;
@@ -29,7 +30,10 @@ usage:
   cargo xtask regen [--check]          regenerate crates/elevenlabs-mcp-raw from the spec
                                        (--check: change nothing, fail if anything is stale)
   cargo xtask lint                     report spec shapes progenitor cannot handle
-  cargo xtask spec-diff --upstream F   compare the spec with the vendor's OpenAPI document F";
+  cargo xtask spec-diff --upstream F   compare the spec with the vendor's OpenAPI document F
+  cargo xtask spec-facts --upstream F --output O
+                                       write the facts of document F (no prose) to O, the
+                                       fixture the spec-diff tests compare with";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -66,6 +70,9 @@ fn run(args: &[String]) -> Result<ExitCode> {
             }
         }
         ["spec-diff", "--upstream", file] => spec_diff(&root, &PathBuf::from(file)),
+        ["spec-facts", "--upstream", file, "--output", out] => {
+            spec_facts(&root, &PathBuf::from(file), &PathBuf::from(out))
+        }
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -130,6 +137,28 @@ fn regen(root: &std::path::Path, check: bool) -> Result<ExitCode> {
             generate::OUTPUT_PATH
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn spec_facts(
+    root: &std::path::Path,
+    upstream: &std::path::Path,
+    output: &std::path::Path,
+) -> Result<ExitCode> {
+    let ours = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
+    let bytes =
+        std::fs::read(upstream).with_context(|| format!("reading {}", upstream.display()))?;
+    let theirs =
+        spec::parse_yaml(&bytes).with_context(|| format!("parsing {}", upstream.display()))?;
+    let facts = spec_facts::facts_document(&theirs, &spec_diff::prefix(&ours.doc));
+    let text = serde_json::to_string_pretty(&facts)?;
+    std::fs::write(output, format!("{text}\n"))
+        .with_context(|| format!("writing {}", output.display()))?;
+    println!(
+        "wrote the facts of {} to {}",
+        upstream.display(),
+        output.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 /// The paths compared: those of the upstream document under the longest prefix that every
 /// path of ours shares (the MCP servers part of the API).
-fn prefix(ours: &Value) -> String {
+pub fn prefix(ours: &Value) -> String {
     let paths: Vec<&String> = ours
         .get("paths")
         .and_then(Value::as_object)

@@ -41,10 +41,11 @@ fn scratch_spec(edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
     dir
 }
 
-/// The facts of the vendor's published OpenAPI document for the MCP servers API (August
-/// 2026): its paths, parameters, schemas, field names, types and enum values, with every
-/// description, summary, title and example removed. Kept in the repository so that no test
-/// reads a file outside it.
+/// The facts of the vendor's current OpenAPI document for the MCP servers API (the one
+/// `@elevenlabs/cli` 1.3.0 carries, written by `cargo xtask spec-facts`): its paths,
+/// parameters, schemas, field names, types and enum values, with every description,
+/// summary, title and example removed. Kept in the repository so that no test reads a file
+/// outside it.
 fn upstream() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vendor-mcp-servers.facts.json")
 }
