@@ -319,7 +319,8 @@ pub fn readable(text: &str) -> String {
         out.push('\n');
         out.extend(run.chars().rev());
     }
-    out.nfkc().collect()
+    let folded: String = out.nfkc().collect();
+    fold_look_alikes(&folded)
 }
 
 /// `text` without ANSI/VT escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL|ESC \`,
@@ -361,6 +362,126 @@ pub fn strip_escape_sequences(text: &str) -> String {
         }
     }
     out
+}
+
+/// Cyrillic and Greek letters that look like Latin ones, and the Latin letter each passes for.
+fn latin_look_alike(c: char) -> Option<char> {
+    Some(match c {
+        'а' => 'a',
+        'в' => 'b',
+        'е' => 'e',
+        'к' => 'k',
+        'м' => 'm',
+        'н' => 'h',
+        'о' => 'o',
+        'р' => 'p',
+        'с' => 'c',
+        'т' => 't',
+        'у' => 'y',
+        'х' => 'x',
+        'і' => 'i',
+        'ј' => 'j',
+        'ѕ' => 's',
+        'ԁ' => 'd',
+        'ɡ' => 'g',
+        'ӏ' => 'l',
+        'А' => 'A',
+        'В' => 'B',
+        'Е' => 'E',
+        'К' => 'K',
+        'М' => 'M',
+        'Н' => 'H',
+        'О' => 'O',
+        'Р' => 'P',
+        'С' => 'C',
+        'Т' => 'T',
+        'У' => 'Y',
+        'Х' => 'X',
+        'І' => 'I',
+        'Ј' => 'J',
+        'Ѕ' => 'S',
+        'α' => 'a',
+        'ε' => 'e',
+        'ι' => 'i',
+        'κ' => 'k',
+        'ν' => 'v',
+        'ο' => 'o',
+        'ρ' => 'p',
+        'τ' => 't',
+        'υ' => 'u',
+        'χ' => 'x',
+        'Α' => 'A',
+        'Β' => 'B',
+        'Ε' => 'E',
+        'Ζ' => 'Z',
+        'Η' => 'H',
+        'Ι' => 'I',
+        'Κ' => 'K',
+        'Μ' => 'M',
+        'Ν' => 'N',
+        'Ο' => 'O',
+        'Ρ' => 'P',
+        'Τ' => 'T',
+        'Υ' => 'Y',
+        'Χ' => 'X',
+        _ => return None,
+    })
+}
+
+fn is_latin_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || ('\u{C0}'..='\u{24F}').contains(&c) && c.is_alphabetic()
+}
+
+fn is_cyrillic_or_greek(c: char) -> bool {
+    matches!(c as u32, 0x0370..=0x03FF | 0x0400..=0x04FF | 0x0500..=0x052F)
+}
+
+/// The words of `text` that mix Latin letters with Cyrillic or Greek look-alikes
+/// (`іgnоrе` with a Cyrillic і, о and е, `pаypal` with one): words of four letters or more,
+/// so that `μs` is a unit, not a disguise. Each is `(char index, length)`.
+pub fn mixed_script_words(text: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_alphabetic() {
+            i += 1;
+        }
+        let word = &chars[start..i];
+        let latin = word.iter().filter(|c| is_latin_letter(**c)).count();
+        let foreign = word
+            .iter()
+            .filter(|c| is_cyrillic_or_greek(**c) && latin_look_alike(**c).is_some())
+            .count();
+        if foreign >= 1 && latin >= 1 && word.len() >= 4 {
+            out.push((start, i - start));
+        }
+    }
+    out
+}
+
+/// `text` with the look-alike letters of mixed-script words read as the Latin letters they
+/// pass for; words of one script are left as they are.
+fn fold_look_alikes(text: &str) -> String {
+    let words = mixed_script_words(text);
+    if words.is_empty() {
+        return text.to_owned();
+    }
+    text.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if words.iter().any(|(at, len)| (*at..at + len).contains(&i)) {
+                latin_look_alike(c).unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// Decodes the tag characters of `text` into the ASCII they stand for.
@@ -438,6 +559,17 @@ mod tests {
             strip_escape_sequences("a\u{1B}]8;;https://x.example\u{1B}\\link\u{1B}]8;;\u{1B}\\b"),
             "alinkb"
         );
+    }
+
+    #[test]
+    fn look_alike_letters_are_found_and_read_as_latin() {
+        let text = "ΙМРОRТАΝТ: іgnоrе this; Привет мир; 5 μs; naïve café";
+        let words: Vec<String> = mixed_script_words(text)
+            .into_iter()
+            .map(|(at, len)| text.chars().skip(at).take(len).collect())
+            .collect();
+        assert_eq!(words, ["ΙМРОRТАΝТ", "іgnоrе"]);
+        assert!(readable(text).starts_with("IMPORTANT: ignore this; Привет мир"));
     }
 
     #[test]

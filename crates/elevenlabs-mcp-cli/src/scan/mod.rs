@@ -194,6 +194,8 @@ struct Located {
     text: String,
     /// A property's name (under `properties`), read as words too.
     is_property_name: bool,
+    /// Any object key.
+    is_key: bool,
 }
 
 /// Every string of `value` (keys included), with its JSON pointer.
@@ -203,6 +205,7 @@ fn collect(value: &Value, pointer: &str, under_properties: bool, out: &mut Vec<L
             pointer: pointer.to_owned(),
             text: s.clone(),
             is_property_name: false,
+            is_key: false,
         }),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
@@ -216,6 +219,7 @@ fn collect(value: &Value, pointer: &str, under_properties: bool, out: &mut Vec<L
                     pointer: child.clone(),
                     text: key.clone(),
                     is_property_name: under_properties,
+                    is_key: true,
                 });
                 collect(
                     item,
@@ -269,6 +273,23 @@ fn check_string(s: &Located, ctx: &rules::Context<'_>) -> Vec<(Rule, Severity, S
         };
         out.push((Rule::HiddenCharacters, severity, evidence));
     }
+    if let Some(&(at, len)) = chars::mixed_script_words(text).first() {
+        let word: String = text.chars().skip(at).take(len).collect();
+        let foreign: Vec<String> = word
+            .chars()
+            .filter(|c| !c.is_ascii())
+            .map(|c| format!("U+{:04X}", c as u32))
+            .collect();
+        out.push((
+            Rule::HiddenCharacters,
+            Severity::High,
+            format!(
+                "\"{}\" mixes scripts: {} look like Latin letters",
+                chars::visible(&word, 60),
+                foreign.join(" ")
+            ),
+        ));
+    }
     if let Some(evidence) = pushed_out_of_sight(text) {
         out.push((Rule::HiddenText, Severity::High, evidence));
     }
@@ -285,6 +306,13 @@ fn check_string(s: &Located, ctx: &rules::Context<'_>) -> Vec<(Rule, Severity, S
     }
     for m in said {
         out.push((m.rule, Severity::High, chars::visible(&m.evidence, 200)));
+    }
+    if s.is_key && rules::key_addresses_the_model(text) {
+        out.push((
+            Rule::InstructionBlock,
+            Severity::High,
+            format!("key named \"{}\"", chars::visible(text, 120)),
+        ));
     }
     if s.is_property_name && rules::name_requests_secret(text) {
         out.push((
@@ -324,9 +352,10 @@ fn pushed_out_of_sight(text: &str) -> Option<String> {
             ) {
                 breaks += 1;
                 run = 0;
-            } else if breaks == 0 && chars[i] != '\r' {
+            } else if chars[i] != '\r' && (breaks == 0 || !matches!(chars[i], ' ' | '\t')) {
                 // Blanks after text on the same line push what follows to the right;
-                // blanks at the start of a line are indentation.
+                // spaces and tabs at the start of a line are indentation, but no one
+                // indents with ideographic or no-break spaces.
                 run += 1;
                 longest_blank = longest_blank.max(run);
             }

@@ -23,6 +23,7 @@ use regex::Regex;
 
 use super::Rule;
 
+pub use markup::key_addresses_the_model;
 pub use secrets::name_requests_secret;
 
 /// What a rule found: the rule and the words that made it fire.
@@ -62,6 +63,7 @@ pub(crate) use pattern;
 pub fn check(text: &str, ctx: &Context<'_>) -> Vec<Match> {
     let mut found = Found::default();
     markup::check(text, ctx, &mut found);
+    let text = &*without_quoted_examples(text);
     directives::check(text, &mut found);
     for sentence in sentences(text) {
         if let Some(evidence) = secrets::request(sentence, text, ctx) {
@@ -96,8 +98,35 @@ static NEGATION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether the match starting at `at` is negated ("do not follow any instructions").
 fn negated_before(text: &str, at: usize) -> bool {
-    NEGATION_BEFORE.is_match(&text[..at])
+    // Only the last few words matter; a long prefix would make every check quadratic.
+    let mut from = at.saturating_sub(48);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    NEGATION_BEFORE.is_match(&text[from..at])
 }
+
+/// `text` with its double-quoted passages blanked out, when it quotes examples (a
+/// prompt-injection detector or a red-team generator naming the attacks it knows); `text`
+/// itself otherwise. The blanks keep every offset where it was.
+fn without_quoted_examples(text: &str) -> std::borrow::Cow<'_, str> {
+    if !EXAMPLE_CONTEXT.is_match(text) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        QUOTED
+            .replace_all(text, |c: &regex::Captures<'_>| " ".repeat(c[0].len()))
+            .into_owned(),
+    )
+}
+
+static EXAMPLE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(red[- ]?team\w*|jailbreaks?|prompt[- ]injections?|injection\s+(attempts?|patterns?|tests?)|test\s*cases?|detects?|detectors?)\b",
+    )
+});
+static QUOTED: LazyLock<Regex> =
+    LazyLock::new(|| re(r#""[^"\n]{1,200}"|“[^”\n]{1,200}”|«[^»\n]{1,200}»"#));
 
 /// Whether the match at `start..end` is quoted as an example: inside quotation marks, or
 /// after "such as", "like", "e.g.". A detector's description that names attack phrases

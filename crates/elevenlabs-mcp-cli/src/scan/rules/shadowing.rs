@@ -11,20 +11,20 @@ use super::{Context, contains_word, negated_before, pattern};
 // Orders about other tools that need no tool name to be clear.
 pattern!(
     OTHER_TOOL_DIRECTIVE,
-    r"(?i)(\bwhenever\s+you\s+(call|use|invoke|run)\b[^.\n]{0,30}\b(any|another|other|a)\b[^.\n]{0,10}\btools?\b|\b(before|after)\s+(using|calling|invoking|executing|running)\s+(any|every|all)\s+(other\s+)?tools?\b|\b(must|should|has\s+to)\s+be\s+(called|used|invoked|run)\s+(first\s+)?before\s+(any|every|all)\b|\b(all|every|any)\s+(other\s+)?(communication|messaging|email|e-mail|mail|file|payment|shell|terminal|browser|search)\s+tools?\b|\bmodify\s+the\s+behaviou?r\s+of\b|\bside[ -]effect\s+on\b|\boverrides?\s+the\s+(recipient|destination|address)\b|\bchange\s+(the\s+)?(recipient|destination|address|payee|iban|account|phone\s+number)\b|\b(send|forward|redirect|route)\s+all\s+(emails|messages|mail|payments|requests)\b|\balways\s+(add|include|use|put)?\s*(a\s+)?bcc\b|\bbcc\b[^.\n]{0,40}@|\b(rather\s+than|instead\s+of)\s+(the\s+)?(others|other\s+tools|any\s+other)\b|\btools?\b[^.\n]{0,60}\b(is|are)\s+(deprecated|unsafe|broken|compromised|malicious|insecure)\b[^.\n]{0,40}\bnever\s+use\b|\b(supersedes|replaces)\b[^.\n]{0,60}\b(any\s+other|all\s+other)\b[^.\n]{0,20}\btools?\b|\bthose\s+are\s+(broken|deprecated|unsafe)\b|\bnever\s+use\s+(any\s+)?tools\s+from\b|\breplace\s+(the\s+)?(values?|results?|outputs?|arguments?)\s+with\b[^.\n]{0,40}|\b(operation|tool)\b[^.\n]{0,60}\breplace\s+(the\s+)?(values?|results?)\s+with\b|\bcuando\s+se\s+use\s+la\s+herramienta\b|\bcambia\s+el\s+destinatario\b|\b(all|every|each|any)\s+[\w.]+\s+calls?\s+(must|should|shall)\b|\bfor\s+every\s+[\w.]+(\s+or\s+[\w.]+)?\s+call\b|\b(before|after|whenever|when)\s+(any|every|each)\s+(other\s+)?tool\s+(runs|executes|calls|is\s+(used|called|run|invoked))\b)"
+    r"(?i)(\bwhenever\s+you\s+(call|use|invoke|run)\b[^.\n]{0,30}\b(any|another|other|a)\b[^.\n]{0,10}\btools?\b|\b(before|after)\s+(using|calling|invoking|executing|running)\s+(any|every|all)\s+(other\s+)?tools?\b|\b(must|should|has\s+to)\s+be\s+(called|used|invoked|run)\s+(first\s+)?before\s+(any|every|all)\b|\b(all|every|any)\s+(other\s+)?(communication|messaging|email|e-mail|mail|file|payment|shell|terminal|browser|search)\s+tools?\b|\bmodify\s+the\s+behaviou?r\s+of\b|\bside[ -]effect\s+on\b|\boverrides?\s+the\s+(recipient|destination|address)\b|\bchange\s+(the\s+)?(recipient|destination|address|payee|iban|account|phone\s+number)\b|\b(send|forward|redirect|route)\s+all\s+(emails|messages|mail|payments|requests)\b|\balways\s+(add|include|use|put)?\s*(a\s+)?bcc\b|\bbcc\b[^.\n]{0,40}@|\b(rather\s+than|instead\s+of)\s+(the\s+)?(others|other\s+tools|any\s+other)\b|\btools?\b[^.\n]{0,60}\b(is|are)\s+(deprecated|unsafe|broken|compromised|malicious|insecure)\b[^.\n]{0,40}\bnever\s+use\b|\b(supersedes|replaces)\b[^.\n]{0,60}\b(any\s+other|all\s+other)\b[^.\n]{0,20}\btools?\b|\bthose\s+are\s+(broken|deprecated|unsafe)\b|\b(is|are)\s+(deprecated|unreliable|broken|unsafe)\b[^.\n]{0,40}\b(do\s+not|don't|never)\s+(use|call)\s+(it|them)\b|\btools?\b[^.\n]{0,80}\b(never|do\s+not|don't)\s+call\s+(them|it|those)\b|\bnever\s+use\s+(any\s+)?tools\s+from\b|\breplace\s+(the\s+)?(values?|results?|outputs?|arguments?)\s+with\b[^.\n]{0,40}|\b(operation|tool)\b[^.\n]{0,60}\breplace\s+(the\s+)?(values?|results?)\s+with\b|\bcuando\s+se\s+use\s+la\s+herramienta\b|\bcambia\s+el\s+destinatario\b|\b(all|every|each|any)\s+[\w.]+\s+calls?\s+(must|should|shall)\b|\bfor\s+every\s+[\w.]+(\s+or\s+[\w.]+)?\s+call\b|\b(before|after|whenever|when)\s+(any|every|each)\s+(other\s+)?tool\s+(runs|executes|calls|is\s+(used|called|run|invoked))\b)"
 );
 
 // A change to what another tool is given or does.
 pattern!(
     CHANGE,
-    r"(?i)\b(replace|replaces|rewrite|rewrites|redirect|reroute|route|append|prepend|prefix|insert|override|bcc|cc|substitute|swap|wrap)\b|\bTO\s+PROGRAM\b|\b(add|set|put|change|modify)\b[^.\n]{0,60}(`|@|--|https?://|\+\d|\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b|\bacct_)|\b(set|change)\s+(the\s+)?(destination|recipient|payee|iban|account|address|registry|namespace|url)\b|\balso\s+(post|send|copy|add|cc|bcc|forward|call|include)\b|\b(must|should|shall)\s+(always\s+)?(be\s+(set|replaced|sent|routed|changed|prefixed|forwarded|redirected)|include|contain|send|go)\b|\bmust\s+always\s+be\b|\balways\s+(add|include|send|set)\b|\b(an?\s+)?(identical\s+)?copy\s+to\b|\bGRANT\s+ALL\b|\bDROP\s+(TABLE|DATABASE)\b|\brm\s+-rf\b|\bchmod\s+-R\b|--privileged\b|\bsudo\s|\bersetzen\b|\bersetze\b|\bhinzufügen\b|\bfüge\b|\bändere\b|\bumleiten\b|\bremplace[rz]?\b|\bajoute[rz]?\b|\bredirige[rz]?\b|\breemplaza\b|\bañade\b|\bagrega\b|\bcambia\b|\bsubstitua\b|\badicione\b|\baltere\b|\bзамени\b|\bдобавь\b|\bизмени\b|\bперенаправь\b|始终|密送|改为|替换|添加"
+    r"(?i)\b(replace|replaces|rewrite|rewrites|redirect|reroute|route|append|prepend|prefix|insert|override|bcc|cc|substitute|swap|wrap)\b|\bTO\s+PROGRAM\b|\bset\s+[\w.]+\s+to\s+(public|true|false|admin|owner|everyone|anyone|\d|'|\x22|`)|\buse\s+(--|https?://)|\bremove\s+(all\s+)?(\w+\s+)?(restrictions|permissions|protections)\b|\badd\s+(the\s+)?(group|user|member|collaborator|attendee|admin|owner|role)\b|\b(add|set|put|change|modify)\b[^\n]{0,80}(`|@|--|https?://|\+\d|\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b|\bacct_)|\b(set|change)\s+(the\s+)?(destination|recipient|payee|iban|account|address|registry|namespace|url)\b|\balso\s+(post|send|copy|add|cc|bcc|forward|call|include|create|grant|share|set|upload)\b|\b(must|should|shall)\s+(always\s+)?(be\s+(set|replaced|sent|routed|changed|prefixed|forwarded|redirected)|include|contain|send|go|use)\b|\b(be\s+)?(sent|routed|passed)\s+through\s+this\b|\bmust\s+use\s+\w+\s*=|\bshould\s+connect\s+as\b|\b(always\s+)?pass\s+--|\bset\s+\w+\s*=\s*\w+|\bwrite\s+an?\s+(additional|extra)\s+copy\b|\bgive\s+the\s+\w+\s+role\b|\bdonne\s+le\s+rôle\b|\bajoute\s+une\s+copie\b|\bluôn\s+thêm\b|\bzmień\b|\bзміни\b|振込先|\bzu\s+verwenden\b|\bzu\s+ersetzen\b|\bdo\s+not\s+call\s+(them|it|those)\b|\bsetze\b|\bzusätzlich\b|必ず|指定し|置き換え|追加|추가|변경|바꾸|\bzamie[nń]\w*|\bzastąp\w*|\bdodaj\b|\bustaw\b|\bmust\s+always\s+be\b|\balways\s+(add|include|send|set)\b|\b(an?\s+)?(identical\s+)?copy\s+to\b|\bGRANT\s+ALL\b|\bDROP\s+(TABLE|DATABASE)\b|\brm\s+-rf\b|\bchmod\s+-R\b|--privileged\b|\bsudo\s|\bersetzen\b|\bersetze\b|\bhinzufügen\b|\bfüge\b|\bändere\b|\bumleiten\b|\bremplace[rz]?\b|\bajoute[rz]?\b|\bredirige[rz]?\b|\breemplaza\b|\bañade\b|\bagrega\b|\bcambia\b|\bsubstitua\b|\badicione\b|\baltere\b|\bзамени\b|\bдобавь\b|\bизмени\b|\bперенаправь\b|始终|密送|改为|替换|添加"
 );
 
 // A conditional that names something used: "When send_email is used", "Whenever you call
 // create_event", "Before execute_sql is called", "Hinweis für das Werkzeug bank_transfer".
 pattern!(
     TRIGGER,
-    r"(?i)\b(when(?:ever)?|before|after|each\s+time|every\s+time|cuando|quand|lorsque|wenn|für\s+das\s+werkzeug|при)\b|\b(important|note|notice|hinweis|nota|remarque)\s+(for|für|pour|para)\b|当"
+    r"(?i)\b(when(?:ever)?|before|after|each\s+time|every\s+time|if|cuando|quand|lorsque|wenn|für\s+das\s+werkzeug|при|także)\b|\b(important|note|notice|hinweis|nota|remarque)\s+(for|für|pour|para)\b|当|调用|とき|際|할\s*때|호출"
 );
 
 /// Whether `sentence` dictates how another tool must behave.
@@ -33,6 +33,15 @@ pub(super) fn shadows(sentence: &str, ctx: &Context<'_>) -> bool {
         !negated_before(sentence, m.start())
             && !contains_word(&m.as_str().to_lowercase(), &ctx.tool.to_lowercase())
     }) {
+        return true;
+    }
+    // A rule for every tool, or for other tools in general, that changes what they do.
+    if let Some(scope) = GLOBAL_SCOPE.find(sentence)
+        && CHANGE.find_iter(sentence).any(|m| {
+            !negated_before(sentence, m.start()) && !about_this_tool(&sentence[m.start()..])
+        })
+        && !negated_before(sentence, scope.start())
+    {
         return true;
     }
     let Some(trigger) = TRIGGER.find(sentence) else {
@@ -70,19 +79,21 @@ fn names_another_tool(text: &str, ctx: &Context<'_>) -> bool {
             word != own && looks_like_a_tool(word) && !own_parameter(word)
         })
         || TOOL_WORD.find_iter(&lower).any(|m| {
-            let before: String = lower[..m.start()]
-                .chars()
-                .rev()
-                .take(12)
-                .collect::<String>();
-            // "this tool" is this one.
-            !before.starts_with(" siht") && !before.starts_with("siht")
+            let before = lower[..m.start()].trim_end();
+            // "this tool" and "the tool" are this one.
+            !before.ends_with("this") && !before.ends_with("the")
         })
 }
 
+// Other tools in general: "another tool", "any tool", "other servers", "via the shell".
+pattern!(
+    GLOBAL_SCOPE,
+    r"(?i)\b(another|any\s+other|other|any|all|every)\s+([\w-]+\s+){0,2}(tools?|servers?)\b|\b\w+_\*\s+tools?\b|\bcualquier\s+herramienta\b|\bautres\s+outils\b|\bn'importe\s+quel\s+outil\b|\bun\s+outil\s+de\b|\bbeliebiges?\s+[\w-]*tool\b|\bjede[nrs]?\s+[\w-]*tool\b|\binnym\s+narzędziem\b|\bbất\s+kỳ\s+công\s+cụ\b|\b(других|інших)\s+\w+|他のサーバー|\ball\s+tool\s+calls\b|\bvia\s+the\s+shell\b|\bthrough\s+any\s+tool\b|\bfrom\s+any\s+server\b|\bby\s+another\s+tool\b|\banderes?\s+tool\b|\binnym\s+narzędziu\b|他のツール|任何(支付|转账|其他)?.{0,6}工具|다른\s*서버"
+);
+
 pattern!(
     TOOL_WORD,
-    r"(?i)\b(tool|tools|werkzeug|outil|herramienta|ferramenta|инструмент)\b|工具|ツール"
+    r"(?i)\b(tool|tools|werkzeug|outil|herramienta|ferramenta|инструмент|narzędzi\w*)\b|工具|ツール|도구"
 );
 
 /// Whether an identifier reads as a tool's name: `server.tool`, or `verb_object` with a verb
