@@ -69,7 +69,7 @@ fn is_emoji_like(c: char) -> bool {
         0x00A9 | 0x00AE | 0x203C | 0x2049 | 0x2122 | 0x2139 | 0x2194..=0x21AA
         | 0x231A..=0x23FF | 0x24C2 | 0x25AA..=0x27BF | 0x2934 | 0x2935 | 0x2B05..=0x2B55
         | 0x3030 | 0x303D | 0x3297 | 0x3299 | 0x1F000..=0x1FAFF | 0x20E3)
-        || ('0'..='9').contains(&c)
+        || c.is_ascii_digit()
         || c == '#'
         || c == '*'
 }
@@ -433,7 +433,8 @@ fn is_latin_letter(c: char) -> bool {
 }
 
 fn is_cyrillic_or_greek(c: char) -> bool {
-    matches!(c as u32, 0x0370..=0x03FF | 0x0400..=0x04FF | 0x0500..=0x052F)
+    // Greek, Cyrillic and the Cyrillic supplement.
+    matches!(c as u32, 0x0370..=0x052F)
 }
 
 /// The words of `text` that mix Latin letters with Cyrillic or Greek look-alikes
