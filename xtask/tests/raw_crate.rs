@@ -115,6 +115,19 @@ fn scratch_workspace(dir: &Path) {
         dir.join("openapi/elevenlabs-mcp.yaml"),
     )
     .expect("copy spec");
+    // The raw crate's dev-dependency, which cargo loads with its manifest.
+    let corpus = ws.join("crates/elevenlabs-mcp-corpus");
+    let corpus_copy = dir.join("crates/elevenlabs-mcp-corpus");
+    for sub in ["src", "corpus"] {
+        std::fs::create_dir_all(corpus_copy.join(sub)).expect("mkdir");
+        for entry in std::fs::read_dir(corpus.join(sub)).expect("corpus crate") {
+            let path = entry.expect("dir entry").path();
+            let name = path.file_name().expect("name");
+            std::fs::copy(&path, corpus_copy.join(sub).join(name)).expect("copy corpus crate");
+        }
+    }
+    std::fs::copy(corpus.join("Cargo.toml"), corpus_copy.join("Cargo.toml"))
+        .expect("copy corpus manifest");
 }
 
 fn check(dir: &Path) -> Output {

@@ -2,22 +2,15 @@
 //! command, human output kept in snapshots, servers as code (pull, plan, apply) under
 //! faults, broken manifests refused before any request, and the tool drift audit.
 
+mod common;
+
+use assert_cmd::Command;
+use common::cli;
 use std::path::Path;
 use std::process::Output;
 
-use assert_cmd::Command;
 use elevenlabs_mcp_emulator::{Emulator, EmulatorBuilder, Fault, FaultRule, Operation};
 use serde_json::json;
-
-/// The binary, pointed at `base_url`, with no key of the caller's and no colours.
-fn cli(base_url: &str) -> Command {
-    let mut cmd = Command::cargo_bin("elevenlabs-mcp").expect("the binary is built");
-    cmd.env("ELEVENLABS_BASE_URL", base_url)
-        .env("NO_COLOR", "1")
-        .env_remove("ELEVENLABS_API_KEY")
-        .env_remove("ELEVEN_API_KEY");
-    cmd
-}
 
 fn run(base_url: &str, args: &[&str]) -> Output {
     cli(base_url).args(args).output().expect("runs")

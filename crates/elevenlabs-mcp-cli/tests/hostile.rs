@@ -45,21 +45,8 @@ async fn the_cli_does_not_carry_the_key_through_a_redirect() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_cli_stops_an_endless_answer_under_a_memory_cap() {
     let server = Recorder::start(vec![Reply::Endless]).await;
-    let bin = assert_cmd::cargo::cargo_bin("elevenlabs-mcp");
     let base = server.base_url.clone();
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("bash")
-            .arg("-c")
-            .arg("ulimit -v 1048576 && exec \"$0\" servers list")
-            .arg(bin)
-            .env("ELEVENLABS_BASE_URL", base)
-            .env("ELEVENLABS_API_KEY", TEST_KEY)
-            .env("NO_COLOR", "1")
-            .output()
-    })
-    .await
-    .expect("joined")
-    .expect("runs");
+    let out = capped(&base, &["servers", "list"]).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -69,19 +56,19 @@ async fn the_cli_stops_an_endless_answer_under_a_memory_cap() {
     assert!(server.streamed() >= elevenlabs_mcp::DEFAULT_MAX_RESPONSE_BODY as u64);
 }
 
-/// Runs `plan -f FILE` under a 1 GiB address-space cap against a recording server;
-/// returns standard error after checking that it exited 1 and sent nothing.
-async fn plan_refuses(file: &std::path::Path) -> String {
-    let server = Recorder::start(vec![Reply::json(200, r#"{"mcp_servers": []}"#)]).await;
+/// Runs the binary with `args` under a 1 GiB address-space cap (`ulimit -v`): past it an
+/// allocation fails and the process aborts, so a clean exit shows memory stayed bounded.
+async fn capped(base_url: &str, args: &[&str]) -> Output {
     let bin = assert_cmd::cargo::cargo_bin("elevenlabs-mcp");
-    let base = server.base_url.clone();
-    let file = file.to_owned();
-    let out = tokio::task::spawn_blocking(move || {
+    let base = base_url.to_owned();
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
         std::process::Command::new("bash")
             .arg("-c")
-            .arg("ulimit -v 1048576 && exec \"$0\" plan -f \"$1\"")
+            .arg("ulimit -v 1048576 && exec \"$@\"")
+            .arg("capped")
             .arg(bin)
-            .arg(file)
+            .args(args)
             .env("ELEVENLABS_BASE_URL", base)
             .env("ELEVENLABS_API_KEY", TEST_KEY)
             .env("NO_COLOR", "1")
@@ -89,7 +76,15 @@ async fn plan_refuses(file: &std::path::Path) -> String {
     })
     .await
     .expect("joined")
-    .expect("runs");
+    .expect("runs")
+}
+
+/// Runs `plan -f FILE` under a 1 GiB address-space cap against a recording server;
+/// returns standard error after checking that it exited 1 and sent nothing.
+async fn plan_refuses(file: &std::path::Path) -> String {
+    let server = Recorder::start(vec![Reply::json(200, r#"{"mcp_servers": []}"#)]).await;
+    let file = file.display().to_string();
+    let out = capped(&server.base_url, &["plan", "-f", &file]).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(server.received().is_empty(), "a request was sent: {err}");

@@ -3,23 +3,16 @@
 //! `approvals add` or `apply` unless named with `--allow-flagged`, shows in `plan`, and a
 //! changed tool that turns poisonous makes `tools audit` exit 2.
 
+mod common;
+
+use common::cli;
 use std::process::Output;
 
-use assert_cmd::Command;
 use elevenlabs_mcp_emulator::{Emulator, EmulatorBuilder};
 use serde_json::{Value, json};
 
 const CLEAN_URL: &str = "https://clean.example.com/mcp";
 const POISONED_URL: &str = "https://poisoned.example.com/mcp";
-
-fn cli(base_url: &str) -> Command {
-    let mut cmd = Command::cargo_bin("elevenlabs-mcp").expect("the binary is built");
-    cmd.env("ELEVENLABS_BASE_URL", base_url)
-        .env("NO_COLOR", "1")
-        .env_remove("ELEVENLABS_API_KEY")
-        .env_remove("ELEVEN_API_KEY");
-    cmd
-}
 
 fn run(base_url: &str, args: &[&str], dir: &std::path::Path) -> Output {
     cli(base_url)
