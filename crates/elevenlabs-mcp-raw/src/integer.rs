@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize, Serializer};
 /// its Python SDK reads them all. So this reads every number with no fractional part that an
 /// `i64` holds as [`Integer::Int`], and keeps any other number (one too large for an `i64`,
 /// such as `8.4e37`, or one with a fraction) as it came, in [`Integer::Other`], the way the
-/// generated enums keep a value they do not know. It serialises back unchanged.
+/// generated enums keep a value they do not know. It serialises back as the same number.
 ///
 /// ```
 /// use elevenlabs_mcp_raw::Integer;
@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize, Serializer};
 ///
 /// let huge: Integer = serde_json::from_str("8.4e37")?;
 /// assert_eq!(huge.as_i64(), None);
-/// assert_eq!(serde_json::to_string(&huge)?, "8.4e37");
+/// assert_eq!(serde_json::to_string(&huge)?, "8.4e+37");
 ///
 /// assert_eq!(Integer::from(30), 30);
 /// # Ok::<(), serde_json::Error>(())
