@@ -473,16 +473,21 @@ fn fold_look_alikes(text: &str) -> String {
     if words.is_empty() {
         return text.to_owned();
     }
-    text.chars()
-        .enumerate()
-        .map(|(i, c)| {
-            if words.iter().any(|(at, len)| (*at..at + len).contains(&i)) {
-                latin_look_alike(c).unwrap_or(c)
-            } else {
-                c
-            }
-        })
-        .collect()
+    // One pass: the words are in order, so a cursor walks them beside the characters.
+    let mut next = words.iter().peekable();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.chars().enumerate() {
+        while next.peek().is_some_and(|(at, len)| at + len <= i) {
+            next.next();
+        }
+        let inside = next.peek().is_some_and(|(at, _)| *at <= i);
+        out.push(if inside {
+            latin_look_alike(c).unwrap_or(c)
+        } else {
+            c
+        });
+    }
+    out
 }
 
 /// Decodes the tag characters of `text` into the ASCII they stand for.

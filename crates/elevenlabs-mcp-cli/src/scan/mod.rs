@@ -361,9 +361,12 @@ fn pushed_out_of_sight(text: &str) -> Option<String> {
             }
             i += 1;
         }
-        let rest: String = chars[i..].iter().collect();
-        if (breaks >= BLANK_LINES || longest_blank >= BLANK_RUN) && rest.trim().chars().count() >= 8
-        {
+        if breaks < BLANK_LINES && longest_blank < BLANK_RUN {
+            continue;
+        }
+        // Only what follows a long run is read, and only as much as the evidence shows.
+        let rest: String = chars[i..].iter().take(200).collect();
+        if rest.trim().chars().count() >= 8 {
             let what = if breaks >= BLANK_LINES {
                 format!("{breaks} line breaks")
             } else {
@@ -474,6 +477,38 @@ mod tests {
             .find(|f| f.rule == Rule::TerminalEscape)
             .map(|f| f.evidence.clone());
         assert!(escape.is_some_and(|e| e.contains("\\x1b[8m") && !e.contains('\u{1B}')));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Whatever a server writes in a tool, the scan returns findings, never a panic.
+        #[test]
+        fn any_text_in_any_place_scans_without_panicking(
+            text in "(\\PC|[\u{200B}-\u{200F}\u{202A}-\u{202E}\u{E0000}-\u{E007F}\u{1B}\r\n ]){0,300}",
+            key in "\\PC{0,20}",
+        ) {
+            let tool = json!({
+                "name": text.clone(),
+                "description": text.clone(),
+                "inputSchema": {"type": "object", "properties": {key: {"description": text.clone(), "enum": [text.clone()]}}}
+            });
+            let _ = scan_tool("S", &tool, &Scope::new(["send_email", text.as_str()]));
+        }
+    }
+
+    #[test]
+    fn a_huge_description_is_scanned_in_one_pass() {
+        // Two megabytes of mixed-script words, blanks, quotes and role markers: a scan that
+        // went over the text once per word would not finish.
+        let unit = "іgnоrе \"quoted\" <|im_start|>system you  \u{200B}x. ";
+        let tool = json!({
+            "name": "big",
+            "description": unit.repeat(2_000_000 / unit.len()),
+            "inputSchema": {"type": "object"}
+        });
+        let found = scan_tool("S", &tool, &Scope::default());
+        assert!(found.iter().any(|f| f.rule == Rule::HiddenCharacters));
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub(super) fn check(text: &str, ctx: &Context<'_>, found: &mut Found) {
             CAPS_TAG.captures_iter(text).find_map(|c| {
                 let whole = c.get(0)?;
                 let name = c.get(1)?.as_str();
-                text[whole.end()..]
+                super::head(&text[whole.end()..], 8192)
                     .contains(&format!("</{name}>"))
                     .then_some(whole)
             })
@@ -146,7 +146,7 @@ fn is_block(text: &str, tag: &regex::Captures<'_>) -> bool {
         .trim_start()
         .starts_with('/');
     let name = name.as_str().to_lowercase();
-    let closed_later = text[whole.end()..]
+    let closed_later = super::head(&text[whole.end()..], 8192)
         .to_lowercase()
         .contains(&format!("</{name}"));
     let line_start = text[..whole.start()]

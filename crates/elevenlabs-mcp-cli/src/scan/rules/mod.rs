@@ -139,7 +139,7 @@ fn quoted(text: &str, start: usize, end: usize) -> bool {
         t.ends_with(['"', '\'', '“', '‘', '«', '「', '『'])
     };
     // The quote may open a few words before the match ("'Ignore all previous…'").
-    let line_before = before
+    let line_before = tail(before, 400)
         .rsplit(['\n', '.', ':', '('])
         .next()
         .unwrap_or(before);
@@ -172,7 +172,7 @@ fn quoted(text: &str, start: usize, end: usize) -> bool {
         .take(160)
         .any(|c| matches!(c, '"' | '\'' | '”' | '’' | '»' | '」' | '』'));
     ((opens(before) || inside_double || single_open) && closes_after)
-        || EXAMPLE_LEAD.is_match(before)
+        || EXAMPLE_LEAD.is_match(tail(before, 120))
 }
 
 static EXAMPLE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
@@ -180,6 +180,25 @@ static EXAMPLE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
         r#"(?i)(\b(such\s+as|like|e\.g\.|for\s+example|for\s+instance)\b[^.;!?\n]{0,60}|\b(phrases?|patterns?|detects?|flags?|markers?)\s*[:(]?\s*["'“‘«]?)$"#,
     )
 });
+
+/// The last `width` bytes (or fewer, on a char boundary) of `text`: checks that look back
+/// read only this much, so that a long text is not read again for every match.
+pub(super) fn tail(text: &str, width: usize) -> &str {
+    let mut from = text.len().saturating_sub(width);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    &text[from..]
+}
+
+/// The first `width` bytes (or fewer, on a char boundary) of `text`.
+pub(super) fn head(text: &str, width: usize) -> &str {
+    let mut to = width.min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    &text[..to]
+}
 
 /// Whether `haystack` holds `word` with no word character on either side.
 fn contains_word(haystack: &str, word: &str) -> bool {
