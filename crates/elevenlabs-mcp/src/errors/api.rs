@@ -25,7 +25,7 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// How long the service asked us to wait (`Retry-After` or `retry-after-ms`).
     pub retry_after: Option<Duration>,
-    /// The start of the body (at most [`BODY_EXCERPT_LIMIT`] bytes), as text.
+    /// The start of the body (at most [`BODY_EXCERPT_LIMIT`](crate::BODY_EXCERPT_LIMIT) bytes), as text.
     pub body: String,
 }
 

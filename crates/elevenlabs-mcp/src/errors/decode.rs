@@ -12,7 +12,7 @@ pub struct DecodeError {
     pub path: String,
     /// What serde reported.
     pub message: String,
-    /// The start of the body (at most [`BODY_EXCERPT_LIMIT`] bytes), as text.
+    /// The start of the body (at most [`BODY_EXCERPT_LIMIT`](crate::BODY_EXCERPT_LIMIT) bytes), as text.
     pub body: String,
 }
 
