@@ -143,7 +143,7 @@ async fn vet_approvals(
         }
         let tools = &listed[&existing.id];
         if let Some(now) = tools.iter().find(|t| &t.name == tool) {
-            let scope = crate::scan::Scope::new(tools.iter().map(|t| t.name.as_str()));
+            let scope = crate::scan::Scope::of(tools);
             *findings = crate::scan::scan_listed(server, now, &scope);
         }
     }

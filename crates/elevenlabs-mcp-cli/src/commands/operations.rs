@@ -178,7 +178,7 @@ pub(super) async fn approvals(
                     names.join(", ")
                 )
             })?;
-            let scope = scan::Scope::new(tools.iter().map(|t| t.name.as_str()));
+            let scope = scan::Scope::of(&tools);
             let findings = scan::scan_listed(&found.config.name, listed, &scope);
             let blocking = scan::blocking(&tool, &findings, &allow_flagged);
             if !blocking.is_empty() {

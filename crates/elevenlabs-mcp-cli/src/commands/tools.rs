@@ -108,7 +108,7 @@ pub(super) async fn tools(client: &Client, cmd: Tools, json: bool, style: Style)
                     println!("{line}");
                 }
                 // A new or changed definition is read before it is trusted.
-                let scope = scan::Scope::new(tools.iter().map(|t| t.name.as_str()));
+                let scope = scan::Scope::of(&tools);
                 for tool in tools.iter().filter(|t| {
                     pinned
                         .and_then(|p| p.tools.get(&t.name))

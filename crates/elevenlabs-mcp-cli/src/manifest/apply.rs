@@ -166,9 +166,7 @@ impl Runner<'_> {
                 // plan), and a high-severity finding stops it unless the user allows it.
                 let approval = match self.tool(&id, tool).await? {
                     Some(listed) => {
-                        let scope = crate::scan::Scope::new(
-                            self.tools[&id].iter().map(|t| t.name.as_str()),
-                        );
+                        let scope = crate::scan::Scope::of(&self.tools[&id]);
                         let findings = crate::scan::scan_listed(server, &listed, &scope);
                         let blocking = crate::scan::blocking(tool, &findings, self.allow_flagged);
                         if !blocking.is_empty() {

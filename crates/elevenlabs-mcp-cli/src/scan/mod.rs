@@ -116,6 +116,11 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// A scope holding the names of the tools a server lists.
+    pub fn of(tools: &[elevenlabs_mcp::Tool]) -> Self {
+        Self::new(tools.iter().map(|t| t.name.as_str()))
+    }
+
     /// A scope holding the names of `tools` (of any server).
     pub fn new<'a>(tools: impl IntoIterator<Item = &'a str>) -> Self {
         let mut tools: Vec<String> = tools.into_iter().map(str::to_owned).collect();

@@ -99,11 +99,7 @@ static NEGATION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether the match starting at `at` is negated ("do not follow any instructions").
 fn negated_before(text: &str, at: usize) -> bool {
     // Only the last few words matter; a long prefix would make every check quadratic.
-    let mut from = at.saturating_sub(48);
-    while !text.is_char_boundary(from) {
-        from -= 1;
-    }
-    NEGATION_BEFORE.is_match(&text[from..at])
+    NEGATION_BEFORE.is_match(tail(&text[..at], 48))
 }
 
 /// `text` with its double-quoted passages blanked out, when it quotes examples (a

@@ -126,7 +126,7 @@ pub(super) fn request(sentence: &str, text: &str, ctx: &Context<'_>) -> Option<S
                 || DESTINATION.is_match(sentence)
                 // "always add AWS_SECRET_ACCESS_KEY from the environment": the verb right
                 // before the variable, not "Send an SMS … (TWILIO_AUTH_TOKEN from …)".
-                || ADD_VERB.is_match(before(sentence, v.start(), 48))
+                || ADD_VERB.is_match(super::tail(&sentence[..v.start()], 48))
         })
         || FROM_THE_CONVERSATION
             .find(sentence)
@@ -190,15 +190,6 @@ fn handed_over(sentence: &str, text: &str, ctx: &Context<'_>) -> bool {
             || DESTINATION.is_match(text) && REMOTE_WORDS.is_match(text)
             || names_a_parameter(sentence, ctx, true)
     })
-}
-
-/// The up to `width` bytes of `sentence` before `at`, on a char boundary.
-fn before(sentence: &str, at: usize, width: usize) -> &str {
-    let mut from = at.saturating_sub(width);
-    while !sentence.is_char_boundary(from) {
-        from -= 1;
-    }
-    &sentence[from..at]
 }
 
 /// Whether the verb at `at` is governed by a negation just before it.
