@@ -7,7 +7,9 @@
 //! - with `--python`/`--node-modules`, the same `get` and `list` through the vendor's SDKs;
 //! - with `--build`, a clean release build of a minimal consumer against a reqwest-only one;
 //! - with `--emulator PATH`, creates per second against that emulator binary with `--state`
-//!   as the workspace grows.
+//!   as the workspace grows;
+//! - with `--cli PATH`, that `elevenlabs-mcp` binary's `apply` of 100 servers and `tools
+//!   audit` of 100 against an emulator limited to 8 calls in flight, 50 ms a call.
 //!
 //! `--quick` does a token amount of each Rust measurement, for CI to keep this compiling and
 //! running; its figures mean nothing. Run `scripts/bench` for the real thing.
@@ -15,6 +17,7 @@
 mod alloc;
 mod bodies;
 mod burst;
+mod cli;
 mod consumer;
 mod decode;
 mod measure;
@@ -69,6 +72,7 @@ struct Options {
     node_modules: Option<PathBuf>,
     build: bool,
     emulator: Option<PathBuf>,
+    cli: Option<PathBuf>,
 }
 
 impl Options {
@@ -86,8 +90,9 @@ impl Options {
                 "--node-modules" => options.node_modules = Some(path()?),
                 "--build" => options.build = true,
                 "--emulator" => options.emulator = Some(path()?),
+                "--cli" => options.cli = Some(path()?),
                 other => bail!(
-                    "unknown argument {other:?}; expected --quick, --python PATH, --node-modules DIR, --build, --emulator PATH"
+                    "unknown argument {other:?}; expected --quick, --python PATH, --node-modules DIR, --build, --emulator PATH, --cli PATH"
                 ),
             }
         }
@@ -106,6 +111,17 @@ fn main() -> Result<()> {
         let rounds = args.nth(1).map_or(Ok(200), |n| n.parse())?;
         let bodies = Bodies::new(SERVERS)?;
         print!("{}", report::table(&decode_rows(&bodies, rounds)?));
+        return Ok(());
+    }
+    if args.peek().map(String::as_str) == Some("cli") {
+        // The command's rows alone: `elevenlabs-mcp-bench cli PATH [--quick]`.
+        let cli = args
+            .nth(1)
+            .context("cli needs the path of the elevenlabs-mcp binary")?;
+        let quick = args.any(|a| a == "--quick");
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let rows = cli::rows(Path::new(&cli), &workspace.join("target/bench-cli"), quick)?;
+        print!("{}", report::table(&rows));
         return Ok(());
     }
     let options = Options::parse(args)?;
@@ -176,6 +192,16 @@ fn main() -> Result<()> {
         rows.extend(store::rows(
             emulator,
             &workspace.join("target/bench-store"),
+            options.quick,
+        )?);
+    }
+
+    if let Some(cli) = &options.cli {
+        eprintln!("the elevenlabs-mcp command: apply and tools audit at the service's pace");
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        rows.extend(cli::rows(
+            cli,
+            &workspace.join("target/bench-cli"),
             options.quick,
         )?);
     }

@@ -10,6 +10,8 @@ mod fields;
 mod files;
 mod manifest;
 mod output;
+mod pace;
+mod progress;
 mod resolve;
 mod scan;
 

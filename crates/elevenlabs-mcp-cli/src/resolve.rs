@@ -14,6 +14,29 @@ pub async fn server(client: &Client, reference: &str) -> Result<McpServer, Strin
         .list()
         .await
         .map_err(|e| e.to_string())?;
+    among(&servers, reference)
+}
+
+/// The servers `references` name, from one list of the workspace.
+///
+/// # Errors
+///
+/// As [`server`], for the first reference that names no server or several.
+pub async fn servers(client: &Client, references: &[String]) -> Result<Vec<McpServer>, String> {
+    let servers = client
+        .mcp_servers()
+        .list()
+        .await
+        .map_err(|e| e.to_string())?;
+    references.iter().map(|r| among(&servers, r)).collect()
+}
+
+/// The server `reference` names among `servers`.
+///
+/// # Errors
+///
+/// As [`server`].
+pub fn among(servers: &[McpServer], reference: &str) -> Result<McpServer, String> {
     if let Some(s) = servers.iter().find(|s| s.id == reference) {
         return Ok(s.clone());
     }

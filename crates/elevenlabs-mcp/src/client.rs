@@ -99,6 +99,26 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
+
+    /// How many calls this client keeps in flight at once now: the workspace's limit as
+    /// learned from the service (1 until an answer states it), the fixed number given to
+    /// [`ClientBuilder::max_concurrency`], or `None` when the limiter is off or the service
+    /// states no limit. Work that fans out (one task per server) can size itself by it, so
+    /// that no task waits on a slot while holding others back.
+    ///
+    /// ```
+    /// use elevenlabs_mcp::Client;
+    /// let client = Client::builder().api_key("sk_example").max_concurrency(Some(4)).build()?;
+    /// assert_eq!(client.concurrency_limit(), Some(4));
+    /// # Ok::<(), elevenlabs_mcp::Error>(())
+    /// ```
+    pub fn concurrency_limit(&self) -> Option<usize> {
+        self.inner
+            .limiter
+            .as_ref()
+            .map(crate::limit::Limiter::capacity)
+            .filter(|&n| n < crate::limit::UNLIMITED)
+    }
 }
 
 /// Configures a [`Client`].

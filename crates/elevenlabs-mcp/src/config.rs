@@ -40,6 +40,34 @@ pub enum Environment {
 }
 
 impl Environment {
+    /// Every host, the default first.
+    pub const ALL: [Environment; 5] = [
+        Self::Production,
+        Self::Us,
+        Self::Eu,
+        Self::India,
+        Self::Singapore,
+    ];
+
+    /// The host's short name, as [`FromStr`](std::str::FromStr) reads it: `production`,
+    /// `us`, `eu`, `india`, `singapore`.
+    ///
+    /// ```
+    /// use elevenlabs_mcp::Environment;
+    /// for env in Environment::ALL {
+    ///     assert_eq!(env.name().parse::<Environment>(), Ok(env));
+    /// }
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Production => "production",
+            Self::Us => "us",
+            Self::Eu => "eu",
+            Self::India => "india",
+            Self::Singapore => "singapore",
+        }
+    }
+
     /// The host's base URL, without a trailing slash.
     pub fn base_url(self) -> &'static str {
         match self {
@@ -49,6 +77,38 @@ impl Environment {
             Self::India => "https://api.in.residency.elevenlabs.io",
             Self::Singapore => "https://api.sg.residency.elevenlabs.io",
         }
+    }
+}
+
+impl fmt::Display for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A name that is not one of [`Environment::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownEnvironment(pub String);
+
+impl fmt::Display for UnknownEnvironment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a host; the hosts are:", self.0)?;
+        for env in Environment::ALL {
+            write!(f, " {}", env.name())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownEnvironment {}
+
+impl std::str::FromStr for Environment {
+    type Err = UnknownEnvironment;
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|env| env.name().eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| UnknownEnvironment(name.to_owned()))
     }
 }
 
@@ -108,6 +168,20 @@ impl From<&str> for ApiKey {
     }
 }
 
+impl ApiKey {
+    /// The key from the environment: [`API_KEY_VAR`], then [`API_KEY_FALLBACK_VAR`]; a
+    /// blank value counts as unset. `None` when neither holds a key.
+    ///
+    /// ```
+    /// use elevenlabs_mcp::ApiKey;
+    /// let key: Option<ApiKey> = ApiKey::from_env();
+    /// # let _ = key;
+    /// ```
+    pub fn from_env() -> Option<Self> {
+        api_key_from(|name| std::env::var(name).ok()).ok()
+    }
+}
+
 /// Reads the key from the environment through `lookup`: [`API_KEY_VAR`], then
 /// [`API_KEY_FALLBACK_VAR`]; blank values count as unset.
 pub(crate) fn api_key_from(lookup: impl Fn(&str) -> Option<String>) -> Result<ApiKey, Error> {
@@ -153,6 +227,22 @@ pub(crate) fn base_url(raw: &str, allow_insecure: bool) -> Result<Url, Error> {
     let trimmed = url.path().trim_end_matches('/').to_owned();
     url.set_path(&trimmed);
     Ok(url)
+}
+
+/// Whether `base_url` is plain `http://` to a loopback host (`localhost`, `127.0.0.0/8`,
+/// `[::1]`): the only plain-http URL the client takes without
+/// [`allow_http`](crate::ClientBuilder::allow_http), and the kind of URL a local emulator
+/// listens on.
+///
+/// ```
+/// use elevenlabs_mcp::is_loopback_http;
+/// assert!(is_loopback_http("http://127.0.0.1:8787"));
+/// assert!(is_loopback_http("http://localhost/"));
+/// assert!(!is_loopback_http("http://127.0.0.1.example.com"));
+/// assert!(!is_loopback_http("https://api.elevenlabs.io"));
+/// ```
+pub fn is_loopback_http(base_url: &str) -> bool {
+    Url::parse(base_url.trim()).is_ok_and(|url| url.scheme() == "http" && is_loopback(&url))
 }
 
 fn is_loopback(url: &Url) -> bool {

@@ -91,7 +91,10 @@ pub(crate) use elevenlabs_mcp_raw::types;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
-pub use config::{API_KEY_FALLBACK_VAR, API_KEY_VAR, ApiKey, BASE_URL_VAR, Environment};
+pub use config::{
+    API_KEY_FALLBACK_VAR, API_KEY_VAR, ApiKey, BASE_URL_VAR, Environment, UnknownEnvironment,
+    is_loopback_http,
+};
 /// The generated bindings this crate wraps, for the exact wire types.
 pub use elevenlabs_mcp_raw as raw;
 /// The type of the spec's integer fields: any whole number, and any other number kept.

@@ -18,7 +18,7 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 const MAXIMUM: &str = "maximum-concurrent-requests";
 
 /// In flight when the service states no limit: effectively none.
-const UNLIMITED: usize = 1 << 16;
+pub(crate) const UNLIMITED: usize = 1 << 16;
 
 /// How the limit is chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,8 +137,7 @@ impl Limiter {
         let _ = tokio::time::timeout(at_most, self.finished.notified()).await;
     }
 
-    /// The current limit, for tests and tracing.
-    #[cfg(test)]
+    /// The current limit.
     pub(crate) fn capacity(&self) -> usize {
         self.state.lock().map(|s| s.capacity).unwrap_or(0)
     }

@@ -207,9 +207,7 @@ impl Inner {
             );
             may_have_applied |= match failure {
                 Some(Failure::MaybeSent) => true,
-                Some(Failure::Status(status)) => {
-                    status == StatusCode::REQUEST_TIMEOUT || status.is_server_error()
-                }
+                Some(Failure::Status(status)) => crate::errors::status_may_have_applied(status),
                 _ => false,
             };
             match (&self.limiter, wait_for_a_slot) {

@@ -66,12 +66,19 @@ pub async fn run(cli: Cli) -> Outcome {
                 println!("Nothing was changed.");
                 return Ok(ExitCode::SUCCESS);
             }
-            match manifest::apply::apply(&client, &plan, &servers, &allow_flagged, style).await {
-                Ok(n) => {
-                    println!("{}", style.green(&format!("Applied: {n} change(s).")));
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(stopped) => Err(stopped.to_string()),
+            let report =
+                manifest::apply::apply(&client, &plan, &servers, &allow_flagged, style).await;
+            for note in &report.deduplicated {
+                eprintln!("{note}");
+            }
+            if report.complete() {
+                println!(
+                    "{}",
+                    style.green(&format!("Applied: {} change(s).", report.done()))
+                );
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Err(report.stopped())
             }
         }
     }
@@ -114,8 +121,30 @@ async fn vet_approvals(
     plan: &mut manifest::plan::Plan,
     servers: &[elevenlabs_mcp::McpServer],
 ) {
-    use std::collections::HashMap;
-    let mut listed: HashMap<String, Vec<elevenlabs_mcp::Tool>> = HashMap::new();
+    // Each existing server the plan approves tools on, listed once, at once.
+    let mut wanted: Vec<&elevenlabs_mcp::McpServer> = Vec::new();
+    for action in &plan.actions {
+        if let manifest::plan::Action::Approve { server, .. } = action
+            && let Some(existing) = servers.iter().find(|s| &s.config.name == server)
+            && !wanted.iter().any(|w| w.id == existing.id)
+        {
+            wanted.push(existing);
+        }
+    }
+    let listed = crate::pace::each(client, wanted, |server| async move {
+        // A server whose tools cannot be listed now is scanned when `apply` approves.
+        let tools = crate::audit::listed(client, server)
+            .await
+            .unwrap_or_else(|e| {
+                eprintln!(
+                    "warning: the tools of {:?} could not be listed to scan them: {e}",
+                    server.config.name
+                );
+                Vec::new()
+            });
+        (server.config.name.clone(), tools)
+    })
+    .await;
     for action in &mut plan.actions {
         let manifest::plan::Action::Approve {
             server,
@@ -126,22 +155,9 @@ async fn vet_approvals(
         else {
             continue;
         };
-        let Some(existing) = servers.iter().find(|s| &s.config.name == server) else {
+        let Some((_, tools)) = listed.iter().find(|(name, _)| name == server) else {
             continue;
         };
-        if !listed.contains_key(&existing.id) {
-            // A server whose tools cannot be listed now is scanned when `apply` approves.
-            let tools = crate::audit::listed(client, existing)
-                .await
-                .unwrap_or_else(|e| {
-                    eprintln!(
-                        "warning: the tools of {server:?} could not be listed to scan them: {e}"
-                    );
-                    Vec::new()
-                });
-            listed.insert(existing.id.clone(), tools);
-        }
-        let tools = &listed[&existing.id];
         if let Some(now) = tools.iter().find(|t| &t.name == tool) {
             let scope = crate::scan::Scope::of(tools);
             *findings = crate::scan::scan_listed(server, now, &scope);

@@ -60,8 +60,9 @@ pub(super) async fn tools(client: &Client, cmd: Tools, json: bool, style: Style)
         Tools::Pin { servers, lock } => {
             let mut pins = audit::read_lock(&lock)?;
             pins.version = 1;
-            for server in chosen(client, &servers).await? {
-                let tools = audit::listed(client, &server).await?;
+            let servers = chosen(client, &servers).await?;
+            for (server, tools) in listed_all(client, servers).await {
+                let tools = tools?;
                 let entry = audit::PinnedServer {
                     id: server.id.clone(),
                     tools: tools
@@ -95,10 +96,7 @@ pub(super) async fn tools(client: &Client, cmd: Tools, json: bool, style: Style)
             }
             let mut drifted = false;
             let mut flagged = 0usize;
-            let mut chosen_servers = Vec::new();
-            for name in names {
-                chosen_servers.push(resolve::server(client, &name).await?);
-            }
+            let chosen_servers = resolve::servers(client, &names).await?;
             for (server, tools) in listed_all(client, chosen_servers).await {
                 let tools = tools?;
                 let pinned = pins.servers.get(&server.config.name);
@@ -152,30 +150,17 @@ fn visible(name: &str) -> String {
     scan::chars::visible(name, 120)
 }
 
-/// The tools each server lists, fetched at once (the client keeps the calls under the
-/// workspace's limit), in the order of `servers`.
+/// The tools each server lists, fetched as many at once as the workspace's limit allows,
+/// in the order of `servers`.
 async fn listed_all(
     client: &Client,
     servers: Vec<McpServer>,
 ) -> Vec<(McpServer, Result<Vec<elevenlabs_mcp::Tool>, String>)> {
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, server) in servers.iter().cloned().enumerate() {
-        let client = client.clone();
-        tasks.spawn(async move { (i, audit::listed(&client, &server).await) });
-    }
-    let mut results: Vec<Option<Result<Vec<elevenlabs_mcp::Tool>, String>>> =
-        servers.iter().map(|_| None).collect();
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok((i, listed)) => results[i] = Some(listed),
-            Err(e) => return vec![(servers[0].clone(), Err(format!("a fetch failed: {e}")))],
-        }
-    }
-    servers
-        .into_iter()
-        .zip(results)
-        .map(|(s, r)| (s, r.unwrap_or_else(|| Err("not fetched".to_owned()))))
-        .collect()
+    crate::pace::each(client, servers, |server| async move {
+        let tools = audit::listed(client, &server).await;
+        (server, tools)
+    })
+    .await
 }
 
 /// `tools scan`: every tool of the chosen servers, through every rule.
@@ -270,9 +255,5 @@ async fn chosen(client: &Client, names: &[String]) -> Result<Vec<McpServer>, Str
     if names.is_empty() {
         return client.mcp_servers().list().await.map_err(|e| e.to_string());
     }
-    let mut out = Vec::new();
-    for name in names {
-        out.push(resolve::server(client, name).await?);
-    }
-    Ok(out)
+    resolve::servers(client, names).await
 }

@@ -82,6 +82,21 @@ pub enum Action {
 }
 
 impl Action {
+    /// The name of the server the step is about.
+    pub fn server(&self) -> &str {
+        match self {
+            Self::CreateServer { server, .. }
+            | Self::UpdateServer { server, .. }
+            | Self::ReplaceServer { server, .. }
+            | Self::DeleteServer { server, .. }
+            | Self::Approve { server, .. }
+            | Self::Unapprove { server, .. }
+            | Self::CreateToolConfig { server, .. }
+            | Self::UpdateToolConfig { server, .. }
+            | Self::DeleteToolConfig { server, .. } => server,
+        }
+    }
+
     /// One line saying what the step does.
     pub fn headline(&self) -> String {
         match self {

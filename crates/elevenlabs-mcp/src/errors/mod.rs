@@ -133,6 +133,30 @@ impl Error {
     pub fn is_invalid_input(&self) -> bool {
         matches!(self, Self::InvalidInput { .. })
     }
+
+    /// Whether a failed write may still have been carried out by the service: it timed
+    /// out, its connection broke, or it was answered 408 or 5xx (the request may have
+    /// arrived and been stored before the failure). The service has no idempotency keys,
+    /// so before repeating such a write, look whether it took effect (for a create, list
+    /// the servers and look for its name).
+    ///
+    /// ```
+    /// use elevenlabs_mcp::Error;
+    /// assert!(!Error::Config("no key".into()).may_have_applied());
+    /// ```
+    pub fn may_have_applied(&self) -> bool {
+        match self {
+            Self::Timeout(_) | Self::Connection(_) => true,
+            Self::Api(api) => status_may_have_applied(api.status),
+            _ => false,
+        }
+    }
+}
+
+/// Whether an answer with this status leaves open that the request was carried out: 408
+/// and 5xx may come after the service stored the write.
+pub(crate) fn status_may_have_applied(status: StatusCode) -> bool {
+    status == StatusCode::REQUEST_TIMEOUT || status.is_server_error()
 }
 
 impl fmt::Display for Error {
