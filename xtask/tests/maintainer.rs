@@ -5,7 +5,10 @@
 //! - the workspace builds (every crate and target);
 //! - a program outside the workspace, depending on the wrapper and the emulator by path,
 //!   sets, clears and reads both fields against the emulator, and sees an out-of-bounds
-//!   value refused before anything is sent.
+//!   value refused before anything is sent;
+//! - the command line offers both: `--help` of the create and update commands lists them
+//!   (the enum with its values), `--set` sends them and `servers get` shows them, and the
+//!   manifest's schema, `pull`, `plan` and `apply` carry them.
 //!
 //! Slow on a cold cache (it compiles a workspace); the scratch builds share
 //! `target/scratch-maintainer`, so later runs rebuild only the workspace's own crates.
@@ -202,4 +205,110 @@ fn adding_fields_to_the_spec_needs_only_regen() {
         "{}",
         text(&run)
     );
+
+    the_command_line_carries_the_fields(&ws);
+}
+
+/// Kills the emulator the command started, whatever happens to the test.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn the_command_line_carries_the_fields(ws: &Path) {
+    let build = scratch_cargo(
+        ws,
+        &["build", "-p", "elevenlabs-mcp-cli", "--offline", "--quiet"],
+    );
+    assert!(
+        build.status.success(),
+        "the CLI does not build:\n{}",
+        text(&build)
+    );
+    let bin = workspace().join("target/scratch-maintainer/debug/elevenlabs-mcp");
+    let cli = |args: &[&str], url: Option<&str>| {
+        let mut cmd = Command::new(&bin);
+        cmd.args(args)
+            .current_dir(ws)
+            .env("NO_COLOR", "1")
+            .env_remove("ELEVENLABS_API_KEY")
+            .env_remove("ELEVEN_API_KEY");
+        if let Some(url) = url {
+            cmd.env("ELEVENLABS_BASE_URL", url);
+        }
+        let out = cmd.output().expect("the CLI runs");
+        assert!(out.status.success(), "{args:?}:\n{}", text(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for command in [["servers", "create"], ["servers", "update"]] {
+        let help = cli(&[command[0], command[1], "--help"], None);
+        assert!(
+            help.contains("audit_level") && help.contains("none, metadata, full"),
+            "{command:?} --help lists the new enum field and its values:\n{help}"
+        );
+        assert!(help.contains("max_parallel_calls"), "{help}");
+    }
+    let schema = cli(&["manifest", "schema"], None);
+    assert!(
+        schema.contains("audit_level") && schema.contains("max_parallel_calls"),
+        "the manifest's schema has the fields"
+    );
+
+    let mut emulator = Command::new(&bin)
+        .args(["emulator", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the emulator starts");
+    let stdout = emulator.stdout.take().expect("stdout");
+    let emulator = Running(emulator);
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut first)
+        .expect("the emulator says where it listens");
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("a URL")
+        .to_owned();
+    let url = Some(url.as_str());
+
+    cli(
+        &[
+            "servers",
+            "create",
+            "Docs",
+            "https://mcp.example.com/mcp",
+            "--set",
+            "audit_level=full",
+            "--set",
+            "max_parallel_calls=3",
+        ],
+        url,
+    );
+    let shown = cli(&["servers", "get", "Docs"], url);
+    assert!(
+        shown.contains("audit_level  full") && shown.contains("max_parallel_calls  3"),
+        "{shown}"
+    );
+    let pulled = cli(&["pull"], url);
+    assert!(
+        pulled.contains("audit_level: full") && pulled.contains("max_parallel_calls: 3"),
+        "{pulled}"
+    );
+    let manifest = ws.join("servers.yaml");
+    std::fs::write(
+        &manifest,
+        pulled.replace("max_parallel_calls: 3", "max_parallel_calls: 5"),
+    )
+    .expect("writes the manifest");
+    let manifest = manifest.display().to_string();
+    let plan = cli(&["plan", "-f", &manifest], url);
+    assert!(plan.contains("max_parallel_calls: 3 → 5"), "{plan}");
+    cli(&["apply", "-f", &manifest, "--yes"], url);
+    let shown = cli(&["servers", "get", "Docs"], url);
+    assert!(shown.contains("max_parallel_calls  5"), "{shown}");
+    drop(emulator);
 }

@@ -2,35 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use elevenlabs_mcp::Environment;
-
-/// The hosts of `--environment`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Host {
-    /// api.elevenlabs.io (the default)
-    Production,
-    /// api.us.elevenlabs.io
-    Us,
-    /// api.eu.residency.elevenlabs.io
-    Eu,
-    /// api.in.residency.elevenlabs.io
-    India,
-    /// api.sg.residency.elevenlabs.io
-    Singapore,
-}
-
-impl From<Host> for Environment {
-    fn from(host: Host) -> Self {
-        match host {
-            Host::Production => Environment::Production,
-            Host::Us => Environment::Us,
-            Host::Eu => Environment::Eu,
-            Host::India => Environment::India,
-            Host::Singapore => Environment::Singapore,
-        }
-    }
-}
 
 /// Manage the MCP servers of an ElevenLabs workspace: every operation of the API, the
 /// servers as code (pull, plan, apply), and an audit of tool drift.
@@ -44,11 +17,20 @@ impl From<Host> for Environment {
     after_help = "Start here:\n  elevenlabs-mcp emulator                      a local API, no account needed\n  elevenlabs-mcp --base-url URL servers list    what the workspace has\n  elevenlabs-mcp --base-url URL pull -o servers.yaml\n  elevenlabs-mcp --base-url URL plan -f servers.yaml\n  elevenlabs-mcp --base-url URL apply -f servers.yaml"
 )]
 pub struct Cli {
-    /// Which of the service's hosts to talk to.
-    #[arg(long, value_enum, global = false)]
-    pub environment: Option<Host>,
-    /// Another base URL (a proxy, or a local emulator); overrides --environment.
-    #[arg(long, env = "ELEVENLABS_BASE_URL", value_name = "URL")]
+    #[command(flatten)]
+    pub globals: Globals,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The flags every command takes, before or after its name.
+#[derive(Debug, Args)]
+pub struct Globals {
+    /// Which of the service's hosts to talk to (the SDK's `Environment`).
+    #[arg(long, global = true, value_name = "HOST", value_parser = host_names())]
+    pub host: Option<String>,
+    /// Another base URL (a proxy, or a local emulator); overrides --host.
+    #[arg(long, global = true, env = "ELEVENLABS_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
     /// Print the API's own JSON instead of tables.
     #[arg(long, global = true)]
@@ -56,8 +38,21 @@ pub struct Cli {
     /// No colours (they are off anyway when the output is not a terminal, or NO_COLOR is set).
     #[arg(long, global = true)]
     pub no_color: bool,
-    #[command(subcommand)]
-    pub command: Command,
+}
+
+impl Globals {
+    /// The host `--host` names.
+    pub fn environment(&self) -> Option<Environment> {
+        self.host.as_deref().and_then(|h| h.parse().ok())
+    }
+}
+
+/// The hosts `--host` takes, from the SDK's list, each with its base URL in `--help`.
+fn host_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        Environment::ALL
+            .map(|env| clap::builder::PossibleValue::new(env.name()).help(env.base_url())),
+    )
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,18 +70,12 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         tools: Option<PathBuf>,
     },
-    /// The workspace's MCP servers.
-    #[command(subcommand)]
-    Servers(Servers),
     /// The tools a server exposes, and the drift audit.
     #[command(subcommand)]
     Tools(Tools),
     /// Approvals of single tools.
     #[command(subcommand)]
     Approvals(Approvals),
-    /// Per-tool overrides of a server's settings.
-    #[command(subcommand, name = "tool-configs")]
-    ToolConfigs(ToolConfigs),
     /// Write the workspace's servers as a manifest.
     Pull {
         /// The file to write (standard output when absent).
@@ -133,52 +122,8 @@ pub enum ManifestCommand {
     Schema,
 }
 
-/// `--set FIELD=VALUE` (repeatable): a field by its API name, the value as YAML.
-#[derive(Debug, Args, Default)]
-pub struct Settings {
-    /// Set a field: `--set response_timeout_secs=60 --set transport=STREAMABLE_HTTP`.
-    #[arg(long = "set", value_name = "FIELD=VALUE")]
-    pub set: Vec<String>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Servers {
-    /// List the servers.
-    List,
-    /// Show one server.
-    Get { server: String },
-    /// Register a server.
-    Create {
-        name: String,
-        url: String,
-        #[command(flatten)]
-        settings: Settings,
-    },
-    /// Change a server's fields.
-    Update {
-        server: String,
-        #[command(flatten)]
-        settings: Settings,
-        /// Clear a field (back to the service's default).
-        #[arg(long = "clear", value_name = "FIELD")]
-        clear: Vec<String>,
-    },
-    /// Delete a server.
-    Delete { server: String },
-    /// Set the approval policy through its own route (deprecated by the service: prefer
-    /// `servers update SERVER --set approval_policy=…`).
-    SetApprovalPolicy { server: String, policy: String },
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Tools {
-    /// List the tools a server exposes.
-    List {
-        server: String,
-        /// The agent environment whose variables resolve the server's URL and headers.
-        #[arg(long)]
-        environment: Option<String>,
-    },
     /// Record each tool's hash in the lock file.
     Pin {
         /// Servers to pin (all when none).
@@ -206,7 +151,9 @@ pub enum Tools {
 pub enum Approvals {
     /// Approve a tool as the server lists it now (name, description and input schema).
     Add {
+        /// The server (`mcp_server_id`): its id, or its exact name.
         server: String,
+        /// The tool's name (`tool_name`), as the server lists it.
         tool: String,
         /// `auto_approved` or `requires_approval`.
         #[arg(long)]
@@ -215,31 +162,4 @@ pub enum Approvals {
         #[arg(long, value_name = "TOOL")]
         allow_flagged: Vec<String>,
     },
-    /// Withdraw a tool's approval.
-    Remove { server: String, tool: String },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ToolConfigs {
-    /// Show a tool's override.
-    Get { server: String, tool: String },
-    /// Create a tool's override.
-    Create {
-        server: String,
-        tool: String,
-        #[command(flatten)]
-        settings: Settings,
-    },
-    /// Change a tool's override.
-    Update {
-        server: String,
-        tool: String,
-        #[command(flatten)]
-        settings: Settings,
-        /// Clear a field (back to the server's setting).
-        #[arg(long = "clear", value_name = "FIELD")]
-        clear: Vec<String>,
-    },
-    /// Delete a tool's override.
-    Delete { server: String, tool: String },
 }

@@ -1,10 +1,18 @@
 //! The connection: the key from the environment (never from the command line), the host
-//! from `--environment` or `--base-url` / `ELEVENLABS_BASE_URL`.
+//! from `--host` or `--base-url` / `ELEVENLABS_BASE_URL`. The variables, the hosts and the
+//! loopback rule are the SDK's.
 
-use elevenlabs_mcp::{API_KEY_FALLBACK_VAR, API_KEY_VAR, BASE_URL_VAR, Client, Environment};
+use elevenlabs_mcp::{
+    API_KEY_FALLBACK_VAR, API_KEY_VAR, ApiKey, BASE_URL_VAR, Client, Environment, is_loopback_http,
+};
 
 /// The key used against a local emulator when none is set: the emulator takes any key.
 const EMULATOR_KEY: &str = "local-emulator";
+
+/// Retries of a call refused for being over the workspace's limit, or failed in a way that
+/// cannot have applied. More than the SDK's default: runs that overlap (two CI jobs) share
+/// the workspace's limit, and a refused call costs nothing.
+const RETRIES: u32 = 8;
 
 /// A client for the chosen host.
 ///
@@ -12,21 +20,24 @@ const EMULATOR_KEY: &str = "local-emulator";
 ///
 /// No key is set (the message says how to set one, or how to try everything against a
 /// local emulator), or the base URL is refused.
-pub fn client(environment: Option<Environment>, base_url: Option<&str>) -> Result<Client, String> {
-    let key = std::env::var(API_KEY_VAR)
-        .ok()
-        .or_else(|| std::env::var(API_KEY_FALLBACK_VAR).ok())
-        .filter(|k| !k.trim().is_empty());
+pub fn client(host: Option<Environment>, base_url: Option<&str>) -> Result<Client, String> {
     let base_url = base_url.map(str::to_owned).or_else(|| {
         std::env::var(BASE_URL_VAR)
             .ok()
             .filter(|u| !u.trim().is_empty())
     });
-    let local = base_url.as_deref().is_some_and(is_loopback);
-    let key = match key {
+    if let Some(url) = &base_url
+        && !url.contains("://")
+    {
+        return Err(format!(
+            "--base-url {url:?} has no scheme: write it as http://{url} (a local emulator) or https://{url}"
+        ));
+    }
+    let local = base_url.as_deref().is_some_and(is_loopback_http);
+    let key = match ApiKey::from_env() {
         Some(key) => key,
         // Trying things against the emulator needs no account.
-        None if local => EMULATOR_KEY.to_owned(),
+        None if local => ApiKey::new(EMULATOR_KEY),
         None => {
             return Err(format!(
                 "no API key: set {API_KEY_VAR} (or {API_KEY_FALLBACK_VAR}) to your ElevenLabs API key; \
@@ -36,32 +47,12 @@ pub fn client(environment: Option<Environment>, base_url: Option<&str>) -> Resul
             ));
         }
     };
-    let mut builder = Client::builder().api_key(key);
-    if let Some(environment) = environment {
-        builder = builder.environment(environment);
+    let mut builder = Client::builder().api_key(key).max_retries(RETRIES);
+    if let Some(host) = host {
+        builder = builder.environment(host);
     }
     if let Some(url) = base_url {
         builder = builder.base_url(url);
     }
     builder.build().map_err(|e| e.to_string())
-}
-
-fn is_loopback(url: &str) -> bool {
-    let rest = url.trim().strip_prefix("http://").unwrap_or("");
-    ["127.0.0.1", "localhost", "[::1]"].iter().any(|h| {
-        rest.starts_with(h) && matches!(rest[h.len()..].chars().next(), None | Some(':' | '/'))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn loopback_hosts_are_recognised() {
-        assert!(is_loopback("http://127.0.0.1:8787"));
-        assert!(is_loopback("http://localhost/"));
-        assert!(!is_loopback("http://127.0.0.1.evil.example"));
-        assert!(!is_loopback("https://api.elevenlabs.io"));
-    }
 }

@@ -9,6 +9,7 @@ mod connect;
 mod fields;
 mod files;
 mod manifest;
+mod ops;
 mod output;
 mod pace;
 mod progress;
@@ -17,12 +18,9 @@ mod scan;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    match commands::run(cli).await {
+    match commands::main().await {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");

@@ -134,13 +134,30 @@ async fn every_operation_as_a_command() {
         json["config"]["approval_policy"], "require_approval_all",
         "cleared: back to the default"
     );
-    // Fields the API cannot update are refused by name.
+    // Fields the API cannot update are refused by name, with what to do instead.
     let out = run(
         &url,
         &["servers", "update", "Docs", "--set", "transport=SSE"],
     );
     assert!(
-        stderr(&out).contains("unknown field `transport`"),
+        stderr(&out).contains("`transport` cannot be changed in place")
+            && stderr(&out).contains("replace"),
+        "{}",
+        stderr(&out)
+    );
+    // A misspelt field: the likely one is named.
+    let out = run(
+        &url,
+        &[
+            "servers",
+            "update",
+            "Docs",
+            "--set",
+            "response_timeout_sec=30",
+        ],
+    );
+    assert!(
+        stderr(&out).contains("Did you mean `response_timeout_secs`?"),
         "{}",
         stderr(&out)
     );
@@ -454,8 +471,16 @@ async fn apply_under_faults_converges_with_one_server_per_name() {
         "the lost create was found, not repeated: {err}"
     );
 
-    // The next run: the create of the second server's connection drops (nothing stored).
-    faults.add(FaultRule::on(Operation::McpServersCreate, Fault::DropConnection).times(1));
+    // The next run: the connection of an override's create drops (nothing stored). The
+    // first run stopped before that override (servers run at once, so which other steps it
+    // finished is not fixed), and a POST that may have arrived is not repeated.
+    faults.add(
+        FaultRule::on(
+            Operation::McpServersToolConfigsCreate,
+            Fault::DropConnection,
+        )
+        .times(1),
+    );
     let out = run(&url, &["apply", "-f", &manifest, "--yes"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     // And the one after finishes.

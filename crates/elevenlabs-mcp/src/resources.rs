@@ -81,6 +81,58 @@ where
     )
 }
 
+impl Client {
+    /// Sends any operation of the API by its [`Endpoint`] type, through the same pipeline
+    /// as the named methods: `path` fills the path parameters in order
+    /// ([`Operation::path_params`](crate::Operation::path_params)), `query` sets query
+    /// parameters by their names in the spec, and the body is checked against the spec's
+    /// rules before anything is sent. What command-line tools and generic code use; the
+    /// named methods ([`mcp_servers`](Self::mcp_servers)) read better everywhere else.
+    ///
+    /// ```no_run
+    /// # async fn run(client: elevenlabs_mcp::Client) -> Result<(), elevenlabs_mcp::Error> {
+    /// use elevenlabs_mcp::raw::operations::endpoints::McpServersToolsList;
+    ///
+    /// let tools = client
+    ///     .call::<McpServersToolsList>(&["mcp_emu_000001"], &[("environment", "staging")], None)
+    ///     .await?;
+    /// # let _ = tools;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// A query parameter the operation does not have is refused with
+    /// [`Error::InvalidInput`] when the call is awaited.
+    pub fn call<E: Endpoint>(
+        &self,
+        path: &[&str],
+        query: &[(&str, &str)],
+        body: Option<E::Body>,
+    ) -> Pending<E::Response>
+    where
+        E::Body: Check,
+        E::Response: Send + 'static,
+    {
+        let call = describe::<E>(path, body.as_ref()).and_then(|mut call| {
+            for (name, value) in query {
+                let known = E::OPERATION
+                    .query_params()
+                    .iter()
+                    .find(|known| *known == name)
+                    .ok_or_else(|| {
+                        Error::invalid_input(
+                            *name,
+                            format!("is not a query parameter of {}", E::OPERATION),
+                        )
+                    })?;
+                call.query.retain(|(n, _)| n != known);
+                call.query.push((known, (*value).to_owned()));
+            }
+            Ok(call)
+        });
+        Pending::new(self, call, decode::<E::Response>)
+    }
+}
+
 /// The workspace's MCP servers: `client.mcp_servers()`.
 #[derive(Debug, Clone, Copy)]
 pub struct McpServers<'c> {

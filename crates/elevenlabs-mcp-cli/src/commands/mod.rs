@@ -1,7 +1,7 @@
 //! Which code runs each command; the manifest commands, `pull` and `emulator` are here, the
 //! one-operation commands in [`operations`] and the `tools` commands in [`tools`].
 
-mod operations;
+mod approvals;
 mod tools;
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -21,27 +21,42 @@ pub const CHANGES: u8 = 2;
 /// What a command printed, and how it exits.
 pub(crate) type Outcome = Result<ExitCode, String>;
 
-/// Runs the parsed command line.
-pub async fn run(cli: Cli) -> Outcome {
-    let style = Style::detect(cli.no_color);
-    let connect = || connect::client(cli.environment.map(Into::into), cli.base_url.as_deref());
+/// Parses the command line (the hand-written commands and those derived from the
+/// operation table) and runs it.
+pub async fn main() -> Outcome {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = crate::ops::attach(Cli::command()).get_matches();
+    let globals = crate::cli::Globals::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+    if let Some((operation, args)) = crate::ops::chosen(&matches) {
+        let style = Style::detect(globals.no_color);
+        let client = connect::client(globals.environment(), globals.base_url.as_deref())?;
+        return crate::ops::run(&client, operation, args, globals.json, style).await;
+    }
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    run(cli).await
+}
+
+/// Runs a hand-written command.
+async fn run(cli: Cli) -> Outcome {
+    let globals = &cli.globals;
+    let style = Style::detect(globals.no_color);
+    let json = globals.json;
+    let connect = || connect::client(globals.environment(), globals.base_url.as_deref());
     match cli.command {
         Command::Emulator { port, state, tools } => emulator(port, state, tools).await,
         Command::Manifest(ManifestCommand::Schema) => {
             println!("{}", output::json(&schema::manifest()));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Servers(cmd) => operations::servers(&connect()?, cmd, cli.json, style).await,
-        Command::Tools(cmd) => tools::tools(&connect()?, cmd, cli.json, style).await,
-        Command::Approvals(cmd) => operations::approvals(&connect()?, cmd, cli.json, style).await,
-        Command::ToolConfigs(cmd) => operations::tool_configs(&connect()?, cmd, cli.json).await,
+        Command::Tools(cmd) => tools::tools(&connect()?, cmd, json, style).await,
+        Command::Approvals(cmd) => approvals::approvals(&connect()?, cmd, json, style).await,
         Command::Pull { output } => pull(&connect()?, output.as_deref()).await,
         Command::Plan {
             manifest,
             detailed_exitcode,
         } => {
             let (_, _, plan) = prepare(&manifest, connect).await?;
-            if cli.json {
+            if json {
                 println!("{}", output::json(&plan));
             } else {
                 print!("{}", plan.render(style));

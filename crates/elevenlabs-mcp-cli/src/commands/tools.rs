@@ -13,50 +13,6 @@ use crate::scan;
 
 pub(super) async fn tools(client: &Client, cmd: Tools, json: bool, style: Style) -> Outcome {
     match cmd {
-        Tools::List {
-            server,
-            environment,
-        } => {
-            let found = resolve::server(client, &server).await?;
-            let mut call = client.mcp_servers().tools(&found.id).list();
-            if let Some(env) = environment {
-                call = call.environment(env);
-            }
-            let list = call.await.map_err(|e| e.to_string())?;
-            if json {
-                println!("{}", output::json(&list));
-                return Ok(ExitCode::SUCCESS);
-            }
-            if !list.success {
-                return Err(format!(
-                    "the service could not list the tools of {}: {}",
-                    found.config.name,
-                    list.error_message.unwrap_or_default()
-                ));
-            }
-            let approved = audit::approved(&found);
-            let rows: Vec<Vec<String>> = list
-                .tools
-                .iter()
-                .map(|t| {
-                    vec![
-                        t.name.clone(),
-                        if approved.contains(&t.name.as_str()) {
-                            "yes"
-                        } else {
-                            "no"
-                        }
-                        .to_owned(),
-                        t.description.clone().unwrap_or_default(),
-                    ]
-                })
-                .collect();
-            print!(
-                "{}",
-                output::table(style, &["TOOL", "APPROVED", "DESCRIPTION"], &rows)
-            );
-            Ok(ExitCode::SUCCESS)
-        }
         Tools::Pin { servers, lock } => {
             let mut pins = audit::read_lock(&lock)?;
             pins.version = 1;

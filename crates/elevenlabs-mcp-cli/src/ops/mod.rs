@@ -1,0 +1,301 @@
+//! The single-operation commands, derived from the generated operation table: each
+//! operation's path parameters become positional arguments, its query parameters flags
+//! under the API's own names, and its body `--set FIELD=VALUE` / `--clear FIELD`, checked
+//! against that operation's own body type (a body's required scalar fields are positional).
+//! Enum-typed values list their values in `--help`; an unknown one is sent with a warning.
+//!
+//! [`place`] is the one hand-written part: where each operation sits in the command tree
+//! and how its answer is shown. It is an exhaustive `match`, so a new operation in the spec
+//! does not compile until it has a place.
+
+mod args;
+pub mod show;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::process::ExitCode;
+
+use clap::ArgMatches;
+use elevenlabs_mcp::Client;
+use elevenlabs_mcp::Operation;
+use elevenlabs_mcp::raw::check::Check;
+use elevenlabs_mcp::raw::operations::{Endpoint, endpoints};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+pub use args::{attach, nearest};
+pub use show::Show;
+
+use crate::commands::Outcome;
+use crate::output::Style;
+
+/// A request built from the command line: path parameters in order, query parameters, body.
+#[derive(Debug, Default)]
+pub struct Request {
+    pub path: Vec<String>,
+    pub query: Vec<(String, String)>,
+    pub body: Option<Value>,
+}
+
+type Answer<'a> = Pin<Box<dyn Future<Output = Result<Value, String>> + 'a>>;
+
+/// Sends one operation, whatever it is: the typed call of the SDK, its answer as JSON.
+type Send = for<'a> fn(&'a Client, Request) -> Answer<'a>;
+
+/// How an operation's command runs.
+#[derive(Clone, Copy)]
+pub enum Runner {
+    /// Built from the table and sent as it is.
+    Derived {
+        send: Send,
+        /// The JSON Schema of the body type, when the operation takes a body.
+        body: Option<fn() -> Value>,
+        show: Show,
+    },
+    /// Hand-written (`approvals add` lists the tool first and approves it as listed): the
+    /// clap definition is in [`crate::cli`].
+    Compound,
+}
+
+/// Where an operation sits in the command tree.
+#[derive(Clone, Copy)]
+pub struct Place {
+    pub group: &'static str,
+    pub verb: &'static str,
+    pub about: &'static str,
+    pub runner: Runner,
+}
+
+fn send<E: Endpoint>(client: &Client, request: Request) -> Answer<'_>
+where
+    E::Body: Check + DeserializeOwned,
+    E::Response: Serialize + std::marker::Send + 'static,
+{
+    Box::pin(async move {
+        let body: Option<E::Body> = match request.body {
+            Some(value) => Some(
+                serde_path_to_error::deserialize(value)
+                    .map_err(|e| format!("`{}`: {}", e.path(), e.inner()))?,
+            ),
+            None => None,
+        };
+        let path: Vec<&str> = request.path.iter().map(String::as_str).collect();
+        let query: Vec<(&str, &str)> = request
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let answer = client
+            .call::<E>(&path, &query, body)
+            .await
+            .map_err(|e| e.to_string())?;
+        serde_json::to_value(&answer).map_err(|e| e.to_string())
+    })
+}
+
+fn derived<E: Endpoint>(show: Show) -> Runner
+where
+    E::Body: Check + DeserializeOwned + schemars::JsonSchema,
+    E::Response: Serialize + std::marker::Send + 'static,
+{
+    Runner::Derived {
+        send: send::<E>,
+        body: E::OPERATION
+            .request_type()
+            .map(|_| crate::manifest::schema::of::<E::Body> as fn() -> Value),
+        show,
+    }
+}
+
+/// Where `operation` sits, and how its answer is shown.
+pub fn place(operation: Operation) -> Place {
+    use endpoints as e;
+    let at = |group, verb, about, runner| Place {
+        group,
+        verb,
+        about,
+        runner,
+    };
+    match operation {
+        Operation::McpServersList => at(
+            "servers",
+            "list",
+            "List the servers.",
+            derived::<e::McpServersList>(Show::ServerList),
+        ),
+        Operation::McpServersCreate => at(
+            "servers",
+            "create",
+            "Register a server.",
+            derived::<e::McpServersCreate>(Show::Server),
+        ),
+        Operation::McpServersGet => at(
+            "servers",
+            "get",
+            "Show one server, every field.",
+            derived::<e::McpServersGet>(Show::ServerDetail),
+        ),
+        Operation::McpServersDelete => at(
+            "servers",
+            "delete",
+            "Delete a server.",
+            derived::<e::McpServersDelete>(Show::ServerDeleted),
+        ),
+        Operation::McpServersUpdate => at(
+            "servers",
+            "update",
+            "Change a server's fields in place.",
+            derived::<e::McpServersUpdate>(Show::Server),
+        ),
+        Operation::McpServersApprovalPolicyUpdate => at(
+            "servers",
+            "set-approval-policy",
+            "Set the approval policy through its own route (deprecated by the service: prefer `servers update SERVER --set approval_policy=…`).",
+            derived::<e::McpServersApprovalPolicyUpdate>(Show::Server),
+        ),
+        Operation::McpServersToolApprovalsCreate => at(
+            "approvals",
+            "add",
+            "Approve a tool as the server lists it now.",
+            Runner::Compound,
+        ),
+        Operation::McpServersToolApprovalsDelete => at(
+            "approvals",
+            "remove",
+            "Withdraw a tool's approval.",
+            derived::<e::McpServersToolApprovalsDelete>(Show::Server),
+        ),
+        Operation::McpServersToolConfigsCreate => at(
+            "tool-configs",
+            "create",
+            "Create a tool's override of the server's settings.",
+            derived::<e::McpServersToolConfigsCreate>(Show::ToolConfigOf),
+        ),
+        Operation::McpServersToolConfigsGet => at(
+            "tool-configs",
+            "get",
+            "Show a tool's override.",
+            derived::<e::McpServersToolConfigsGet>(Show::ToolConfig),
+        ),
+        Operation::McpServersToolConfigsDelete => at(
+            "tool-configs",
+            "delete",
+            "Delete a tool's override.",
+            derived::<e::McpServersToolConfigsDelete>(Show::ToolConfigDeleted),
+        ),
+        Operation::McpServersToolConfigsUpdate => at(
+            "tool-configs",
+            "update",
+            "Change a tool's override.",
+            derived::<e::McpServersToolConfigsUpdate>(Show::ToolConfigOf),
+        ),
+        Operation::McpServersToolsList => at(
+            "tools",
+            "list",
+            "List the tools a server exposes, with whether each is approved as it is now.",
+            derived::<e::McpServersToolsList>(Show::Tools),
+        ),
+    }
+}
+
+/// The derived operation a command line chose, if it chose one.
+pub fn chosen(matches: &ArgMatches) -> Option<(Operation, &ArgMatches)> {
+    let (group, sub) = matches.subcommand()?;
+    let (verb, args) = sub.subcommand()?;
+    Operation::ALL.into_iter().find_map(|op| {
+        let place = place(op);
+        (place.group == group
+            && place.verb == verb
+            && matches!(place.runner, Runner::Derived { .. }))
+        .then_some((op, args))
+    })
+}
+
+/// Runs a derived operation's command.
+pub async fn run(
+    client: &Client,
+    operation: Operation,
+    matches: &ArgMatches,
+    json: bool,
+    style: Style,
+) -> Outcome {
+    let Runner::Derived { send, body, show } = place(operation).runner else {
+        return Err(format!("{operation} is not a derived command"));
+    };
+    let built = args::request(client, operation, body, matches).await?;
+    let answer = send(client, built.request).await?;
+    show.print(&answer, &built.context, json, style)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// The long help of the command an operation sits at.
+    fn long_help(operation: Operation) -> String {
+        let place = place(operation);
+        let mut app = attach(crate::cli::Cli::command());
+        app.build();
+        let cmd = app
+            .find_subcommand_mut(place.group)
+            .and_then(|g| g.find_subcommand_mut(place.verb))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{operation} has no command at {} {}",
+                    place.group, place.verb
+                )
+            });
+        cmd.render_long_help().to_string()
+    }
+
+    #[test]
+    fn every_operation_has_a_command_naming_its_parameters() {
+        for operation in Operation::ALL {
+            let help = long_help(operation);
+            for name in operation.path_params() {
+                assert!(
+                    help.contains(&format!("`{name}`")),
+                    "{operation}: {name} in\n{help}"
+                );
+            }
+            for name in operation.query_params() {
+                let flag = format!("--{}", name.replace('_', "-"));
+                assert!(help.contains(&flag), "{operation}: {flag} in\n{help}");
+            }
+        }
+    }
+
+    #[test]
+    fn two_operations_never_share_a_command() {
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for operation in Operation::ALL {
+            let place = place(operation);
+            assert!(
+                !seen.contains(&(place.group, place.verb)),
+                "{operation} shares {} {}",
+                place.group,
+                place.verb
+            );
+            seen.push((place.group, place.verb));
+        }
+    }
+
+    #[test]
+    fn bodies_list_their_fields_and_enum_values() {
+        let help = long_help(Operation::McpServersToolConfigsCreate);
+        assert!(help.contains("--environment"), "{help}");
+        assert!(help.contains("execution_mode"), "{help}");
+        assert!(
+            help.contains("immediate, post_tool_speech, async"),
+            "{help}"
+        );
+        // The example is one of this body's own fields, not a server's.
+        assert!(!help.contains("transport="), "{help}");
+        let help = long_help(Operation::McpServersCreate);
+        assert!(help.contains("<NAME> <URL>"), "{help}");
+    }
+}
