@@ -10,9 +10,11 @@ use elevenlabs_mcp::{
 const EMULATOR_KEY: &str = "local-emulator";
 
 /// Retries of a call refused for being over the workspace's limit, or failed in a way that
-/// cannot have applied. More than the SDK's default: runs that overlap (two CI jobs) share
-/// the workspace's limit, and a refused call costs nothing.
-const RETRIES: u32 = 8;
+/// cannot have applied. Many more than the SDK's default: runs that overlap (two CI jobs)
+/// share the workspace's limit, each keeping as many calls in flight as the limit allows, so
+/// a call is refused (429, which the service did not carry out) until one of the other
+/// run's calls ends. The SDK's 60 s budget of waiting still bounds the whole.
+const RETRIES: u32 = 40;
 
 /// A client for the chosen host.
 ///

@@ -6,6 +6,7 @@ mod audit;
 mod cli;
 mod commands;
 mod connect;
+mod error;
 mod fields;
 mod files;
 mod manifest;

@@ -555,6 +555,16 @@ async fn broken_manifests_are_refused_with_line_and_column_and_nothing_sent() {
                 "{name}: expected {expected:?} in\n{err}"
             );
             assert!(err.contains("nothing was sent"), "{err}");
+            if name == "unknown.yaml" {
+                // The line itself, and a caret under the unknown key, as rustc shows.
+                let lines: Vec<&str> = err.lines().collect();
+                let at = lines
+                    .iter()
+                    .position(|l| l.ends_with("colour: red"))
+                    .unwrap_or_else(|| panic!("the line is shown:\n{err}"));
+                let column = lines[at].find("colour").expect("the key");
+                assert_eq!(lines[at + 1].find('^'), Some(column), "{err}");
+            }
         }
     }
     assert!(

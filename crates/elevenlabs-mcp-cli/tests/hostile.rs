@@ -95,7 +95,8 @@ async fn plan_refuses(file: &std::path::Path) -> String {
 fn located(err: &str, file: &std::path::Path) -> Option<(usize, usize)> {
     let prefix = format!("{}:", file.display());
     err.lines().find_map(|line| {
-        let rest = line.strip_prefix(&prefix)?;
+        // `error: FILE:LINE:COLUMN: what`, above the line and its caret.
+        let rest = line.trim_start_matches("error: ").strip_prefix(&prefix)?;
         let mut parts = rest.splitn(3, ':');
         Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
     })

@@ -43,7 +43,7 @@ pub(super) async fn approvals(
     let findings = scan::scan_listed(&found.config.name, listed, &scope);
     let blocking = scan::blocking(&tool, &findings, &allow_flagged);
     if !blocking.is_empty() {
-        return Err(scan::refusal(&found.config.name, &tool, &blocking));
+        return Err(scan::refusal(&found.config.name, &tool, &blocking).into());
     }
     let mut approval = ToolApproval::from(listed);
     if let Some(policy) = policy {

@@ -19,7 +19,7 @@ use crate::output::{self, Style};
 pub const CHANGES: u8 = 2;
 
 /// What a command printed, and how it exits.
-pub(crate) type Outcome = Result<ExitCode, String>;
+pub(crate) type Outcome = Result<ExitCode, crate::error::CliError>;
 
 /// Parses the command line (the hand-written commands and those derived from the
 /// operation table) and runs it.
@@ -93,7 +93,7 @@ async fn run(cli: Cli) -> Outcome {
                 );
                 Ok(ExitCode::SUCCESS)
             } else {
-                Err(report.stopped())
+                Err(crate::error::CliError::Stopped(report.stopped()))
             }
         }
     }
@@ -115,8 +115,9 @@ fn confirm() -> Result<bool, String> {
 async fn prepare(
     args: &crate::cli::ManifestArgs,
     connect: impl FnOnce() -> Result<Client, String>,
-) -> Result<(Client, Vec<elevenlabs_mcp::McpServer>, manifest::plan::Plan), String> {
-    let desired = read_manifest(&args.file)?;
+) -> Result<(Client, Vec<elevenlabs_mcp::McpServer>, manifest::plan::Plan), crate::error::CliError>
+{
+    let desired = read_manifest(&args.file, false)?;
     let client = connect()?;
     let servers = client
         .mcp_servers()
@@ -181,7 +182,7 @@ async fn vet_approvals(
 }
 
 /// Reads and checks a manifest: warnings go to standard error, problems refuse it.
-fn read_manifest(path: &Path) -> Result<manifest::Manifest, String> {
+fn read_manifest(path: &Path, color: bool) -> Result<manifest::Manifest, crate::error::CliError> {
     let bytes = crate::files::read_bounded(path, crate::files::MANIFEST_LIMIT)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let text =
@@ -192,14 +193,10 @@ fn read_manifest(path: &Path) -> Result<manifest::Manifest, String> {
     }
     match manifest {
         Some(m) => Ok(m),
-        None => {
-            let lines: Vec<String> = findings.problems.iter().map(ToString::to_string).collect();
-            Err(format!(
-                "the manifest has {} problem(s); nothing was sent:\n{}",
-                lines.len(),
-                lines.join("\n")
-            ))
-        }
+        None => Err(crate::error::CliError::Manifest {
+            count: findings.problems.len(),
+            rendered: manifest::report::render(&findings.problems, &text, color),
+        }),
     }
 }
 

@@ -48,7 +48,8 @@ pub(super) async fn tools(client: &Client, cmd: Tools, json: bool, style: Style)
                 return Err(format!(
                     "{} pins no server: run `elevenlabs-mcp tools pin` first",
                     lock.display()
-                ));
+                )
+                .into());
             }
             let mut drifted = false;
             let mut flagged = 0usize;
@@ -197,7 +198,7 @@ async fn scan(client: &Client, names: &[String], json: bool, style: Style) -> Ou
         );
     }
     if !errors.is_empty() {
-        return Err(errors.join("\n"));
+        return Err(errors.join("\n").into());
     }
     Ok(if findings.is_empty() {
         ExitCode::SUCCESS

@@ -18,6 +18,7 @@ pub mod budget;
 mod locate;
 pub mod plan;
 pub mod pull;
+pub mod report;
 pub mod schema;
 
 use std::collections::BTreeMap;

@@ -28,6 +28,7 @@ pub use args::{attach, nearest};
 pub use show::Show;
 
 use crate::commands::Outcome;
+use crate::error::CliError;
 use crate::output::Style;
 
 /// A request built from the command line: path parameters in order, query parameters, body.
@@ -38,7 +39,7 @@ pub struct Request {
     pub body: Option<Value>,
 }
 
-type Answer<'a> = Pin<Box<dyn Future<Output = Result<Value, String>> + 'a>>;
+type Answer<'a> = Pin<Box<dyn Future<Output = Result<Value, CliError>> + 'a>>;
 
 /// Sends one operation, whatever it is: the typed call of the SDK, its answer as JSON.
 type Send = for<'a> fn(&'a Client, Request) -> Answer<'a>;
@@ -89,8 +90,11 @@ where
         let answer = client
             .call::<E>(&path, &query, body)
             .await
-            .map_err(|e| e.to_string())?;
-        serde_json::to_value(&answer).map_err(|e| e.to_string())
+            .map_err(|error| CliError::Api {
+                operation: E::OPERATION,
+                error,
+            })?;
+        serde_json::to_value(&answer).map_err(|e| CliError::Input(e.to_string()))
     })
 }
 
@@ -221,7 +225,7 @@ pub async fn run(
     style: Style,
 ) -> Outcome {
     let Runner::Derived { send, body, show } = place(operation).runner else {
-        return Err(format!("{operation} is not a derived command"));
+        return Err(format!("{operation} is not a derived command").into());
     };
     let built = args::request(client, operation, body, matches).await?;
     let answer = send(client, built.request).await?;
