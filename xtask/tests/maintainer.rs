@@ -265,8 +265,11 @@ fn the_command_line_carries_the_fields(ws: &Path) {
         .expect("the emulator starts");
     let stdout = emulator.stdout.take().expect("stdout");
     let emulator = Running(emulator);
+    // The reader lives as long as the emulator: closing the pipe early would make its
+    // later lines fail to print.
+    let mut reader = std::io::BufReader::new(stdout);
     let mut first = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut first)
+    std::io::BufRead::read_line(&mut reader, &mut first)
         .expect("the emulator says where it listens");
     let url = first
         .split_whitespace()
@@ -311,4 +314,5 @@ fn the_command_line_carries_the_fields(ws: &Path) {
     let shown = cli(&["servers", "get", "Docs"], url);
     assert!(shown.contains("max_parallel_calls  5"), "{shown}");
     drop(emulator);
+    drop(reader);
 }

@@ -221,12 +221,18 @@ async fn emulator(
         .await
         .map_err(|e| format!("the emulator could not start: {e}"))?;
     let url = emulator.base_url();
-    println!("elevenlabs-mcp emulator listening on {url}");
-    println!("in another terminal, no key needed:");
-    println!("  elevenlabs-mcp --base-url {url} servers list");
-    println!("  export ELEVENLABS_BASE_URL={url}   (then leave out --base-url)");
-    println!("Ctrl-C stops it.");
-    let _ = std::io::stdout().flush();
+    // Written, not printed: whoever started the emulator may have closed our output after
+    // reading the URL, and that must not stop the emulator.
+    let mut out = std::io::stdout();
+    let _ = writeln!(
+        out,
+        "elevenlabs-mcp emulator listening on {url}\n\
+         in another terminal, no key needed:\n  \
+         elevenlabs-mcp --base-url {url} servers list\n  \
+         export ELEVENLABS_BASE_URL={url}   (then leave out --base-url)\n\
+         Ctrl-C stops it."
+    );
+    let _ = out.flush();
     let _ = tokio::signal::ctrl_c().await;
     emulator.shutdown().await;
     Ok(ExitCode::SUCCESS)

@@ -95,19 +95,22 @@ fn kind(root: &Value, schema: &Value) -> (String, Vec<String>, bool) {
     (format!("{ty}{bounds}"), Vec::new(), scalar)
 }
 
+/// The names an object schema's `required` lists.
+fn required_names(object: &Value) -> Vec<String> {
+    object["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
 impl Shape {
     fn of(root: Value) -> Self {
         let top = schema::resolve(&root, &root).clone();
         let props = top["properties"].as_object().cloned().unwrap_or_default();
-        let required: Vec<String> = top["required"]
-            .as_array()
-            .map(|r| {
-                r.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let required = required_names(&top);
         let (object, wrap) = match props.iter().next() {
             Some((only, schema)) if props.len() == 1 && required.contains(only) => {
                 let inner = schema::resolve(&root, schema).clone();
@@ -119,15 +122,7 @@ impl Shape {
             }
             _ => (top.clone(), None),
         };
-        let required: Vec<String> = object["required"]
-            .as_array()
-            .map(|r| {
-                r.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let required = required_names(&object);
         let fields = object["properties"]
             .as_object()
             .into_iter()
