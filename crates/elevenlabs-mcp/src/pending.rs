@@ -219,17 +219,7 @@ impl<T: Send + 'static> Pending<T, WithEnvironment> {
     pub fn environment(mut self, environment: impl Into<String>) -> Self {
         let environment = environment.into();
         self.call = self.call.and_then(|mut call| {
-            if environment.trim().is_empty() {
-                return Err(Error::invalid_input("environment", "must not be empty"));
-            }
-            if !call.operation.query_params().contains(&"environment") {
-                return Err(Error::invalid_input(
-                    "environment",
-                    format!("{} takes no `environment` parameter", call.operation),
-                ));
-            }
-            call.query.retain(|(name, _)| *name != "environment");
-            call.query.push(("environment", environment));
+            call.set_query("environment", environment)?;
             Ok(call)
         });
         self

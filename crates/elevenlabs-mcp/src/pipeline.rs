@@ -26,6 +26,30 @@ pub(crate) struct Call {
     pub body: Option<Bytes>,
 }
 
+impl Call {
+    /// Sets query parameter `name` (replacing an earlier value), refusing a name the
+    /// operation does not take and an empty value.
+    pub(crate) fn set_query(&mut self, name: &str, value: String) -> Result<(), Error> {
+        let known = self
+            .operation
+            .query_params()
+            .iter()
+            .find(|known| **known == name)
+            .ok_or_else(|| {
+                Error::invalid_input(
+                    name,
+                    format!("{} takes no `{name}` parameter", self.operation),
+                )
+            })?;
+        if value.trim().is_empty() {
+            return Err(Error::invalid_input(name, "must not be empty"));
+        }
+        self.query.retain(|(n, _)| n != known);
+        self.query.push((known, value));
+        Ok(())
+    }
+}
+
 /// What the caller may change for one call.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CallOptions {

@@ -100,7 +100,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     ///
-    /// A query parameter the operation does not have is refused with
+    /// A query parameter the operation does not have, or an empty value, is refused with
     /// [`Error::InvalidInput`] when the call is awaited.
     pub fn call<E: Endpoint>(
         &self,
@@ -114,18 +114,7 @@ impl Client {
     {
         let call = describe::<E>(path, body.as_ref()).and_then(|mut call| {
             for (name, value) in query {
-                let known = E::OPERATION
-                    .query_params()
-                    .iter()
-                    .find(|known| *known == name)
-                    .ok_or_else(|| {
-                        Error::invalid_input(
-                            *name,
-                            format!("is not a query parameter of {}", E::OPERATION),
-                        )
-                    })?;
-                call.query.retain(|(n, _)| n != known);
-                call.query.push((known, (*value).to_owned()));
+                call.set_query(name, (*value).to_owned())?;
             }
             Ok(call)
         });

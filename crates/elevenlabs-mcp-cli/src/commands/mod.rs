@@ -117,7 +117,7 @@ async fn prepare(
     connect: impl FnOnce() -> Result<Client, String>,
 ) -> Result<(Client, Vec<elevenlabs_mcp::McpServer>, manifest::plan::Plan), crate::error::CliError>
 {
-    let desired = read_manifest(&args.file, false)?;
+    let desired = read_manifest(&args.file)?;
     let client = connect()?;
     let servers = client
         .mcp_servers()
@@ -182,7 +182,7 @@ async fn vet_approvals(
 }
 
 /// Reads and checks a manifest: warnings go to standard error, problems refuse it.
-fn read_manifest(path: &Path, color: bool) -> Result<manifest::Manifest, crate::error::CliError> {
+fn read_manifest(path: &Path) -> Result<manifest::Manifest, crate::error::CliError> {
     let bytes = crate::files::read_bounded(path, crate::files::MANIFEST_LIMIT)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let text =
@@ -195,7 +195,7 @@ fn read_manifest(path: &Path, color: bool) -> Result<manifest::Manifest, crate::
         Some(m) => Ok(m),
         None => Err(crate::error::CliError::Manifest {
             count: findings.problems.len(),
-            rendered: manifest::report::render(&findings.problems, &text, color),
+            rendered: manifest::report::render(&findings.problems, &text),
         }),
     }
 }

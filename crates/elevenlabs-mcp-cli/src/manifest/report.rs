@@ -48,12 +48,8 @@ fn place(line: &str, column: usize) -> (&str, std::ops::Range<usize>) {
 }
 
 /// Each problem with the line it is on and a caret under the place.
-pub fn render(problems: &[Problem], text: &str, color: bool) -> String {
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
+pub fn render(problems: &[Problem], text: &str) -> String {
+    let renderer = Renderer::plain();
     let mut out = String::new();
     for problem in problems {
         let title = problem.to_string();
@@ -91,7 +87,7 @@ mod tests {
             column: 5,
             message: "unknown field `colour`".into(),
         };
-        let shown = render(&[problem], text, false);
+        let shown = render(&[problem], text);
         assert!(
             shown.contains("m.yaml:3:5: unknown field `colour`"),
             "{shown}"
@@ -117,7 +113,7 @@ mod tests {
                 column,
                 message: "x".into(),
             };
-            let shown = render(std::slice::from_ref(&problem), &long, false);
+            let shown = render(std::slice::from_ref(&problem), &long);
             assert!(shown.len() < 2_000, "{column}: {} bytes", shown.len());
         }
         let past = Problem {
@@ -126,6 +122,6 @@ mod tests {
             column: 1,
             message: "past the end".into(),
         };
-        assert!(render(&[past], "a", false).contains("past the end"));
+        assert!(render(&[past], "a").contains("past the end"));
     }
 }
