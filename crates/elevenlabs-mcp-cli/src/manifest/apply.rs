@@ -255,7 +255,7 @@ impl Walk<'_> {
 
     /// Brings a server another run created to the manifest's fields.
     async fn adopt(&self, existing: &McpServer, fields: &Map<String, Value>) -> Step {
-        let actual = super::plan::Actual::of(existing);
+        let actual = super::entry::Server::of(existing);
         let changes = diff(&actual.fields, fields, &McpServerConfig::service_defaults());
         let mut note = format!(
             "created meanwhile by another run ({}): adopted",
@@ -380,8 +380,7 @@ impl Walk<'_> {
                 fields,
             } => {
                 let id = Self::id(state, server)?;
-                let mut wire = fields.clone();
-                wire.insert("tool_name".into(), Value::String(tool.clone()));
+                let wire = super::entry::wire(Value::String(tool.clone()), fields);
                 let config: ToolConfigOverride = typed(Value::Object(wire))?;
                 match servers.tool_configs(&id).create(config).await {
                     Ok(_) => Ok(None),
@@ -429,12 +428,7 @@ impl Walk<'_> {
             .get(tool)
             .await
             .map_err(|e| format!("it exists (409), and reading it failed: {e}"))?;
-        let mut now = match serde_json::to_value(&now) {
-            Ok(Value::Object(map)) => map,
-            _ => Map::new(),
-        };
-        now.remove("tool_name");
-        now.retain(|_, v| !v.is_null());
+        let now = super::entry::tool_config_fields(&now);
         let changes = diff(&now, fields, &ToolConfigOverride::service_defaults());
         if changes.is_empty() {
             return Ok(Some(

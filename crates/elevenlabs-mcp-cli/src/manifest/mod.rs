@@ -15,6 +15,7 @@
 
 pub mod apply;
 pub mod budget;
+pub mod entry;
 mod locate;
 pub mod plan;
 pub mod pull;
@@ -28,26 +29,14 @@ use elevenlabs_mcp::raw::check::{Check, FieldPath};
 use elevenlabs_mcp::{McpServerConfig, McpServerCreateRequest, ToolConfigOverride};
 use serde_json::{Map, Value};
 
+use entry::{APPROVALS, POLICY, Server, TOOL, TOOL_CONFIGS};
 use locate::Locations;
-
-/// A server as the manifest wants it.
-#[derive(Debug, Clone)]
-pub struct DesiredServer {
-    /// Its name: how it is matched with the workspace's servers.
-    pub name: String,
-    /// The configuration fields written for it, by wire name (no approvals or overrides).
-    pub fields: Map<String, Value>,
-    /// Tool name -> approval policy (`None`: the service's default).
-    pub approvals: BTreeMap<String, Option<String>>,
-    /// Tool name -> the override's fields, by wire name (without the tool's name).
-    pub tool_configs: BTreeMap<String, Map<String, Value>>,
-}
 
 /// The whole manifest.
 #[derive(Debug, Clone, Default)]
 pub struct Manifest {
     /// The servers, in the order written.
-    pub servers: Vec<DesiredServer>,
+    pub servers: Vec<Server>,
 }
 
 /// Something wrong at one place of the manifest file.
@@ -113,10 +102,10 @@ impl Reader<'_> {
     /// Reports the keys of `object` (at `path`) that are not in `allowed`.
     fn known_keys(&mut self, object: &Map<String, Value>, path: &str, allowed: &[String]) {
         for key in object.keys().filter(|k| !allowed.contains(k)) {
-            let hint = match key.as_str() {
-                "tool_approval_hashes" => "; list approvals under `tool_approvals`".to_owned(),
-                "tool_config_overrides" => "; list overrides under `tool_configs`".to_owned(),
-                _ => format!("; expected one of: {}", allowed.join(", ")),
+            let hint = match entry::MANAGED.iter().position(|m| m == key) {
+                Some(0) => format!("; list approvals under `{APPROVALS}`"),
+                Some(_) => format!("; list overrides under `{TOOL_CONFIGS}`"),
+                None => format!("; expected one of: {}", allowed.join(", ")),
             };
             self.problem(&join(path, key), format!("unknown field `{key}`{hint}"));
         }
@@ -194,10 +183,11 @@ fn read_manifest(r: &mut Reader<'_>, doc: &Value) -> Manifest {
     };
     let config_schema = schema::of::<McpServerConfig>();
     let override_schema = schema::of::<ToolConfigOverride>();
+    let keys = entry::keys();
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, entry) in servers.iter().enumerate() {
+    for (i, item) in servers.iter().enumerate() {
         let path = format!("servers[{i}]");
-        if let Some(server) = read_server(r, entry, &path, &config_schema, &override_schema) {
+        if let Some(server) = read_server(r, item, &path, &keys, &config_schema, &override_schema) {
             if let Some(first) = names.get(&server.name) {
                 let (line, _) = r.at.get(&format!("servers[{first}].name"));
                 r.problem(
@@ -216,28 +206,27 @@ fn read_manifest(r: &mut Reader<'_>, doc: &Value) -> Manifest {
     manifest
 }
 
+/// The keys an entry takes and the keys its tool configs take ([`entry::keys`]).
+type Keys = (Vec<String>, Vec<String>);
+
 fn read_server(
     r: &mut Reader<'_>,
-    entry: &Value,
+    item: &Value,
     path: &str,
+    keys: &Keys,
     config_schema: &Value,
     override_schema: &Value,
-) -> Option<DesiredServer> {
-    let Some(object) = entry.as_object() else {
+) -> Option<Server> {
+    let Some(object) = item.as_object() else {
         r.problem(path, "a server must be a mapping of fields".into());
         return None;
     };
-    let mut allowed: Vec<String> = schema::properties(config_schema)
-        .into_iter()
-        .filter(|p| !schema::MANAGED.contains(&p.as_str()))
-        .collect();
-    allowed.extend(["tool_approvals".to_owned(), "tool_configs".to_owned()]);
-    r.known_keys(object, path, &allowed);
+    r.known_keys(object, path, &keys.0);
 
     let mut fields = object.clone();
-    let approvals_value = fields.remove("tool_approvals");
-    let configs_value = fields.remove("tool_configs");
-    for managed in schema::MANAGED {
+    let approvals_value = fields.remove(APPROVALS);
+    let configs_value = fields.remove(TOOL_CONFIGS);
+    for managed in entry::MANAGED {
         fields.remove(managed);
     }
 
@@ -277,13 +266,14 @@ fn read_server(
     let approvals = read_approvals(
         r,
         approvals_value.as_ref(),
-        &join(path, "tool_approvals"),
+        &join(path, APPROVALS),
         &mut unknown,
     );
     let tool_configs = read_tool_configs(
         r,
         configs_value.as_ref(),
-        &join(path, "tool_configs"),
+        &join(path, TOOL_CONFIGS),
+        &keys.1,
         override_schema,
         &mut unknown,
     );
@@ -296,7 +286,7 @@ fn read_server(
             ),
         );
     }
-    Some(DesiredServer {
+    Some(Server {
         name: config.name.clone(),
         fields,
         approvals: approvals?,
@@ -328,39 +318,36 @@ fn read_approvals(
             ok = false;
             continue;
         };
-        r.known_keys(object, &at, &["tool".to_owned(), "policy".to_owned()]);
+        r.known_keys(object, &at, &[TOOL.to_owned(), POLICY.to_owned()]);
         let Some(tool) = object
-            .get("tool")
+            .get(TOOL)
             .and_then(Value::as_str)
             .filter(|t| !t.trim().is_empty())
         else {
-            r.problem(&at, "an approval needs `tool`, the tool's name".into());
+            r.problem(&at, format!("an approval needs `{TOOL}`, the tool's name"));
             ok = false;
             continue;
         };
-        let policy = match object.get("policy") {
+        let policy = match object.get(POLICY) {
             None | Some(Value::Null) => None,
             Some(Value::String(p)) => {
                 schema::unknown_enum_values(
                     &policy_schema,
                     &policy_schema,
                     &Value::String(p.clone()),
-                    &join(&at, "policy"),
+                    &join(&at, POLICY),
                     unknown,
                 );
                 Some(p.clone())
             }
             Some(_) => {
-                r.problem(&join(&at, "policy"), "`policy` must be a string".into());
+                r.problem(&join(&at, POLICY), format!("`{POLICY}` must be a string"));
                 ok = false;
                 continue;
             }
         };
         if out.insert(tool.to_owned(), policy).is_some() {
-            r.problem(
-                &join(&at, "tool"),
-                format!("tool `{tool}` is approved twice"),
-            );
+            r.problem(&join(&at, TOOL), format!("tool `{tool}` is approved twice"));
             ok = false;
         }
     }
@@ -371,6 +358,7 @@ fn read_tool_configs(
     r: &mut Reader<'_>,
     value: Option<&Value>,
     path: &str,
+    allowed: &[String],
     override_schema: &Value,
     unknown: &mut Vec<(String, String, Vec<String>)>,
 ) -> Option<BTreeMap<String, Map<String, Value>>> {
@@ -380,11 +368,6 @@ fn read_tool_configs(
         r.problem(path, "`tool_configs` must be a list".into());
         return None;
     };
-    let mut allowed: Vec<String> = schema::properties(override_schema)
-        .into_iter()
-        .filter(|p| p != "tool_name")
-        .collect();
-    allowed.push("tool".to_owned());
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
         let at = format!("{path}[{i}]");
@@ -393,20 +376,22 @@ fn read_tool_configs(
             ok = false;
             continue;
         };
-        r.known_keys(object, &at, &allowed);
+        r.known_keys(object, &at, allowed);
         let mut fields = object.clone();
-        let Some(tool) = fields.remove("tool") else {
-            r.problem(&at, "a tool config needs `tool`, the tool's name".into());
+        let Some(tool) = fields.remove(TOOL) else {
+            r.problem(
+                &at,
+                format!("a tool config needs `{TOOL}`, the tool's name"),
+            );
             ok = false;
             continue;
         };
-        let mut wire = fields.clone();
-        wire.insert("tool_name".into(), tool.clone());
+        let wire = entry::wire(tool, &fields);
         let typed: ToolConfigOverride = match serde_path_to_error::deserialize(Value::Object(wire))
         {
             Ok(typed) => typed,
             Err(e) => {
-                let inner = e.path().to_string().replace("tool_name", "tool");
+                let inner = entry::manifest_path(&e.path().to_string());
                 let spot = if inner == "." {
                     at.clone()
                 } else {
@@ -418,12 +403,10 @@ fn read_tool_configs(
             }
         };
         if let Err(invalid) = typed.check(&mut FieldPath::root()) {
-            let field = if invalid.field == "tool_name" {
-                "tool".to_owned()
-            } else {
-                invalid.field
-            };
-            r.problem(&join(&at, &field), invalid.reason);
+            r.problem(
+                &join(&at, &entry::manifest_path(&invalid.field)),
+                invalid.reason,
+            );
             ok = false;
             continue;
         }
@@ -436,7 +419,7 @@ fn read_tool_configs(
         );
         if out.insert(typed.tool_name.clone(), fields).is_some() {
             r.problem(
-                &join(&at, "tool"),
+                &join(&at, TOOL),
                 format!("tool `{}` has two configs", typed.tool_name),
             );
             ok = false;

@@ -13,7 +13,8 @@ use elevenlabs_mcp::{
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{DesiredServer, Manifest, schema};
+use super::entry::Server;
+use super::{Manifest, schema};
 use crate::output::Style;
 
 /// One field that differs: as it is, and as it will be (`None`: absent, the default).
@@ -159,66 +160,19 @@ pub struct Plan {
     pub unmanaged: Vec<String>,
 }
 
-/// A server of the workspace, in the manifest's terms.
+/// A server of the workspace: its id, and the entry it would have in a manifest.
 #[derive(Debug, Clone)]
 pub struct Actual {
     pub id: String,
-    pub name: String,
-    pub fields: Map<String, Value>,
-    pub approvals: BTreeMap<String, Option<String>>,
-    pub tool_configs: BTreeMap<String, Map<String, Value>>,
+    pub server: Server,
 }
 
 impl Actual {
     /// Reads a server as the API returned it.
     pub fn of(server: &McpServer) -> Self {
-        let mut fields = match serde_json::to_value(&server.config) {
-            Ok(Value::Object(map)) => map,
-            _ => Map::new(),
-        };
-        fields.retain(|_, v| !v.is_null());
-        // A secret stored in place is written (and compared) by its id, never its value.
-        if let Some(token) = fields.get_mut("secret_token")
-            && token.get("encrypted_value").is_some()
-        {
-            *token = serde_json::json!({"secret_id": token["id"].clone()});
-        }
-        let approvals = server
-            .config
-            .tool_approval_hashes
-            .iter()
-            .flatten()
-            .map(|a| {
-                (
-                    a.tool_name.clone(),
-                    a.approval_policy.as_ref().map(ToString::to_string),
-                )
-            })
-            .collect();
-        let tool_configs = server
-            .config
-            .tool_config_overrides
-            .iter()
-            .flatten()
-            .map(|o| {
-                let mut fields = match serde_json::to_value(o) {
-                    Ok(Value::Object(map)) => map,
-                    _ => Map::new(),
-                };
-                fields.remove("tool_name");
-                fields.retain(|_, v| !v.is_null());
-                (o.tool_name.clone(), fields)
-            })
-            .collect();
-        for managed in schema::MANAGED {
-            fields.remove(managed);
-        }
         Self {
             id: server.id.clone(),
-            name: server.config.name.clone(),
-            fields,
-            approvals,
-            tool_configs,
+            server: Server::of(server),
         }
     }
 }
@@ -266,7 +220,10 @@ pub fn plan(manifest: &Manifest, servers: &[McpServer], prune: bool) -> Result<P
     let updatable = schema::properties(&schema::of::<McpServerUpdate>());
     let mut out = Plan::default();
     for desired in &manifest.servers {
-        let matching: Vec<&Actual> = actual.iter().filter(|a| a.name == desired.name).collect();
+        let matching: Vec<&Actual> = actual
+            .iter()
+            .filter(|a| a.server.name == desired.name)
+            .collect();
         let current = match matching.as_slice() {
             [] => None,
             [one] => Some(*one),
@@ -282,7 +239,7 @@ pub fn plan(manifest: &Manifest, servers: &[McpServer], prune: bool) -> Result<P
         };
         // A server that is new, or whose changes the API cannot make in place, is
         // (re)created and starts with no approvals or overrides; any other is updated.
-        let changes = current.map(|c| diff(&c.fields, &desired.fields, &config_defaults));
+        let changes = current.map(|c| diff(&c.server.fields, &desired.fields, &config_defaults));
         let kept = current.filter(|_| {
             changes
                 .iter()
@@ -320,16 +277,20 @@ pub fn plan(manifest: &Manifest, servers: &[McpServer], prune: bool) -> Result<P
         );
     }
     for server in &actual {
-        if manifest.servers.iter().any(|d| d.name == server.name) {
+        if manifest
+            .servers
+            .iter()
+            .any(|d| d.name == server.server.name)
+        {
             continue;
         }
         if prune {
             out.actions.push(Action::DeleteServer {
-                server: server.name.clone(),
+                server: server.server.name.clone(),
                 id: server.id.clone(),
             });
         } else {
-            out.unmanaged.push(server.name.clone());
+            out.unmanaged.push(server.server.name.clone());
         }
     }
     Ok(out)
@@ -339,13 +300,13 @@ pub fn plan(manifest: &Manifest, servers: &[McpServer], prune: bool) -> Result<P
 /// (re)created, which starts with neither.
 fn children(
     out: &mut Plan,
-    desired: &DesiredServer,
+    desired: &Server,
     current: Option<&Actual>,
     approval_default: &Option<String>,
     override_defaults: &Map<String, Value>,
 ) {
     let empty = BTreeMap::new();
-    let now_approvals = current.map_or(&empty, |c| &c.approvals);
+    let now_approvals = current.map_or(&empty, |c| &c.server.approvals);
     let effective = |p: &Option<String>| p.clone().or_else(|| approval_default.clone());
     for (tool, policy) in &desired.approvals {
         let same = now_approvals
@@ -370,7 +331,7 @@ fn children(
         });
     }
     let empty = BTreeMap::new();
-    let now_configs = current.map_or(&empty, |c| &c.tool_configs);
+    let now_configs = current.map_or(&empty, |c| &c.server.tool_configs);
     for (tool, fields) in &desired.tool_configs {
         match now_configs.get(tool) {
             None => out.actions.push(Action::CreateToolConfig {

@@ -2,12 +2,9 @@
 //! `schemars` feature), and what the checks read from it: which keys each object takes
 //! and which enum values this version knows.
 
-use elevenlabs_mcp::{McpServerConfig, ToolApprovalPolicy, ToolConfigOverride};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-/// The keys of a server's configuration that the manifest writes its own way: approvals
-/// and overrides have their own lists (`tool_approvals`, `tool_configs`).
-pub const MANAGED: [&str; 2] = ["tool_approval_hashes", "tool_config_overrides"];
+use super::entry;
 
 /// The schema of a generated type as JSON (`$defs` included).
 pub fn of<T: schemars::JsonSchema>() -> Value {
@@ -92,66 +89,10 @@ pub fn unknown_enum_values(
     }
 }
 
-/// The manifest's JSON Schema: a list of servers, each a server configuration (without
-/// the two lists the manifest writes its own way) plus `tool_approvals` and
-/// `tool_configs`; unknown keys are refused, as the CLI refuses them.
+/// The manifest's JSON Schema: a list of servers, each an entry as [`entry::schema`]
+/// defines it.
 pub fn manifest() -> Value {
-    let mut config = of::<McpServerConfig>();
-    let override_schema = of::<ToolConfigOverride>();
-    let policy = of::<ToolApprovalPolicy>();
-    let mut defs = Map::new();
-    for schema in [&config, &override_schema] {
-        if let Some(d) = schema.get("$defs").and_then(Value::as_object) {
-            defs.extend(d.clone());
-        }
-    }
-    defs.insert("ToolApprovalPolicy".into(), strip_meta(policy));
-
-    let mut server = strip_meta(config.take());
-    if let Some(props) = server.get_mut("properties").and_then(Value::as_object_mut) {
-        for managed in MANAGED {
-            props.remove(managed);
-        }
-        props.insert(
-            "tool_approvals".into(),
-            json!({
-                "description": "Tools approved on this server (for `require_approval_per_tool`), by name, as the server lists them.",
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["tool"],
-                    "additionalProperties": false,
-                    "properties": {
-                        "tool": {"type": "string", "description": "The tool's name."},
-                        "policy": {"$ref": "#/$defs/ToolApprovalPolicy"}
-                    }
-                }
-            }),
-        );
-        let mut item = strip_meta(override_schema);
-        if let Some(p) = item.get_mut("properties").and_then(Value::as_object_mut)
-            && let Some(name) = p.remove("tool_name")
-        {
-            p.insert("tool".into(), name);
-        }
-        if let Some(required) = item.get_mut("required").and_then(Value::as_array_mut) {
-            for r in required.iter_mut() {
-                if r == "tool_name" {
-                    *r = json!("tool");
-                }
-            }
-        }
-        item["additionalProperties"] = json!(false);
-        props.insert(
-            "tool_configs".into(),
-            json!({
-                "description": "Per-tool overrides of the server's settings, by tool name.",
-                "type": "array",
-                "items": item
-            }),
-        );
-    }
-    server["additionalProperties"] = json!(false);
+    let (server, defs) = entry::schema();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "elevenlabs-mcp manifest",
@@ -166,7 +107,8 @@ pub fn manifest() -> Value {
     })
 }
 
-fn strip_meta(mut schema: Value) -> Value {
+/// A schema without the keys that only belong at a document's top.
+pub fn strip_meta(mut schema: Value) -> Value {
     if let Some(o) = schema.as_object_mut() {
         o.remove("$schema");
         o.remove("$defs");
