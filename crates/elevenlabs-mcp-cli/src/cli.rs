@@ -147,6 +147,21 @@ pub enum Tools {
     },
 }
 
+/// The values of `--policy`, from the generated enum; one this version does not know is
+/// still sent, with a warning.
+pub fn policy_values() -> Vec<String> {
+    crate::manifest::schema::enum_values(&crate::manifest::schema::of::<
+        elevenlabs_mcp::ToolApprovalPolicy,
+    >())
+}
+
+fn policy_help() -> String {
+    format!(
+        "The approval's policy (the service's default when absent), one of: {}. A value this version does not know is sent, with a warning.",
+        policy_values().join(", ")
+    )
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Approvals {
     /// Approve a tool as the server lists it now (name, description and input schema).
@@ -155,8 +170,8 @@ pub enum Approvals {
         server: String,
         /// The tool's name (`tool_name`), as the server lists it.
         tool: String,
-        /// `auto_approved` or `requires_approval`.
-        #[arg(long)]
+        /// The approval's policy (the service's default when absent).
+        #[arg(long, value_name = "POLICY", long_help = policy_help())]
         policy: Option<String>,
         /// Approve the tool even though `tools scan` flags it: name the tool again.
         #[arg(long, value_name = "TOOL")]

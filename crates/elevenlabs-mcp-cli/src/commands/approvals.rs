@@ -47,6 +47,13 @@ pub(super) async fn approvals(
     }
     let mut approval = ToolApproval::from(listed);
     if let Some(policy) = policy {
+        let known = crate::cli::policy_values();
+        if !known.contains(&policy) {
+            eprintln!(
+                "warning: {policy:?} is not a policy this version knows ({}); sending it anyway",
+                known.join(", ")
+            );
+        }
         approval = approval.approval_policy(ToolApprovalPolicy::from(policy.as_str()));
     }
     let updated = client

@@ -44,6 +44,17 @@ pub fn resolve<'a>(root: &'a Value, mut schema: &'a Value) -> &'a Value {
     }
 }
 
+/// The values of an enum type's schema (none for a schema that is not an enum).
+pub fn enum_values(root: &Value) -> Vec<String> {
+    resolve(root, root)["enum"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Strings in `value` that a schema's `enum` (directly, or through an `Option`) does not
 /// list: `(path, value, known values)`, so the caller can warn and send them anyway.
 pub fn unknown_enum_values(

@@ -301,5 +301,12 @@ mod tests {
         assert!(!help.contains("transport="), "{help}");
         let help = long_help(Operation::McpServersCreate);
         assert!(help.contains("<NAME> <URL>"), "{help}");
+        // The compound command's policy lists the generated enum's values too.
+        let help = long_help(Operation::McpServersToolApprovalsCreate);
+        let words: Vec<&str> = help.split_whitespace().collect();
+        assert!(
+            words.join(" ").contains("auto_approved, requires_approval"),
+            "{help}"
+        );
     }
 }
