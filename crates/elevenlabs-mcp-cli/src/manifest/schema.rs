@@ -46,7 +46,12 @@ pub fn resolve<'a>(root: &'a Value, mut schema: &'a Value) -> &'a Value {
 
 /// The values of an enum type's schema (none for a schema that is not an enum).
 pub fn enum_values(root: &Value) -> Vec<String> {
-    resolve(root, root)["enum"]
+    strings(&resolve(root, root)["enum"])
+}
+
+/// The strings of a JSON array (`required`, `enum`); none for anything else.
+pub fn strings(array: &Value) -> Vec<String> {
+    array
         .as_array()
         .into_iter()
         .flatten()

@@ -65,12 +65,8 @@ struct Shape {
 
 fn kind(root: &Value, schema: &Value) -> (String, Vec<String>, bool) {
     let schema = schema::resolve(root, schema);
-    if let Some(values) = schema["enum"].as_array() {
-        let values: Vec<String> = values
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect();
+    if schema["enum"].is_array() {
+        let values = schema::strings(&schema["enum"]);
         return (format!("one of: {}", values.join(", ")), values, true);
     }
     let ty = match &schema["type"] {
@@ -95,22 +91,11 @@ fn kind(root: &Value, schema: &Value) -> (String, Vec<String>, bool) {
     (format!("{ty}{bounds}"), Vec::new(), scalar)
 }
 
-/// The names an object schema's `required` lists.
-fn required_names(object: &Value) -> Vec<String> {
-    object["required"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_owned)
-        .collect()
-}
-
 impl Shape {
     fn of(root: Value) -> Self {
         let top = schema::resolve(&root, &root).clone();
         let props = top["properties"].as_object().cloned().unwrap_or_default();
-        let required = required_names(&top);
+        let required = schema::strings(&top["required"]);
         let (object, wrap) = match props.iter().next() {
             Some((only, schema)) if props.len() == 1 && required.contains(only) => {
                 let inner = schema::resolve(&root, schema).clone();
@@ -122,7 +107,7 @@ impl Shape {
             }
             _ => (top.clone(), None),
         };
-        let required = required_names(&object);
+        let required = schema::strings(&object["required"]);
         let fields = object["properties"]
             .as_object()
             .into_iter()
