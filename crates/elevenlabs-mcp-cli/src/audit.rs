@@ -147,10 +147,28 @@ pub fn approved(server: &McpServer) -> Vec<&str> {
         .collect()
 }
 
+/// What the audit found for one tool, for machine output.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub server: String,
+    /// `None` for a server that is not pinned at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+    /// `unchanged`, `changed`, `new`, `removed` or `not_pinned`.
+    pub state: &'static str,
+    /// For a changed tool: what changed (`description`, schema paths such as `~properties.q.type`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
+    /// Listed by a per-tool-approval server that has not approved it (a flag, not drift).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unapproved: bool,
+}
+
 /// What the audit found for one server.
 #[derive(Debug, Default)]
 pub struct Report {
     pub lines: Vec<String>,
+    pub verdicts: Vec<Verdict>,
     pub drifted: bool,
 }
 
@@ -168,18 +186,29 @@ pub fn audit_server(
         report.lines.push(style.yellow(&format!(
             "{name}: not pinned (run `elevenlabs-mcp tools pin {name:?}`)"
         )));
+        report.verdicts.push(Verdict {
+            server: name.clone(),
+            tool: None,
+            state: "not_pinned",
+            changes: Vec::new(),
+            unapproved: false,
+        });
         return report;
     };
     let per_tool = server.config.approval_policy == Some(ApprovalPolicy::RequireApprovalPerTool);
     let approved = approved(server);
     for tool in tools {
         let now = pin(tool);
+        let mut state = "unchanged";
+        let mut changes = Vec::new();
         let mut line = match pins.tools.get(&tool.name) {
             Some(was) if was.sha256 == now.sha256 => format!("{name}: {} unchanged", tool.name),
             Some(was) => {
                 report.drifted = true;
                 let mut what = Vec::new();
+                state = "changed";
                 if was.description != now.description {
+                    changes.push("description".to_owned());
                     what.push(format!(
                         "description {:?} → {:?}",
                         was.description, now.description
@@ -189,6 +218,7 @@ pub fn audit_server(
                 changed_paths(&was.input_schema, &now.input_schema, "", &mut paths);
                 if !paths.is_empty() {
                     what.push(format!("input schema {}", paths.join(", ")));
+                    changes.extend(paths.iter().map(|p| format!("input_schema {p}")));
                 }
                 style.red(&format!(
                     "{name}: {} CHANGED: {}",
@@ -198,14 +228,23 @@ pub fn audit_server(
             }
             None => {
                 report.drifted = true;
+                state = "new";
                 style.yellow(&format!("{name}: {} NEW", tool.name))
             }
         };
         // Flagged, not drift: leaving a tool unapproved is a choice (each call then asks).
-        if per_tool && !approved.contains(&tool.name.as_str()) {
+        let unapproved = per_tool && !approved.contains(&tool.name.as_str());
+        if unapproved {
             line.push_str(&style.yellow(" (not approved on this per-tool-approval server)"));
         }
         report.lines.push(line);
+        report.verdicts.push(Verdict {
+            server: name.clone(),
+            tool: Some(tool.name.clone()),
+            state,
+            changes,
+            unapproved,
+        });
     }
     for gone in pins
         .tools
@@ -216,6 +255,13 @@ pub fn audit_server(
         report
             .lines
             .push(style.yellow(&format!("{name}: {gone} REMOVED")));
+        report.verdicts.push(Verdict {
+            server: name.clone(),
+            tool: Some(gone.clone()),
+            state: "removed",
+            changes: Vec::new(),
+            unapproved: false,
+        });
     }
     report
 }

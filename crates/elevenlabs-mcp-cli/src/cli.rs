@@ -32,15 +32,53 @@ pub struct Globals {
     /// Another base URL (a proxy, or a local emulator); overrides --host.
     #[arg(long, global = true, env = "ELEVENLABS_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
-    /// Print the API's own JSON instead of tables.
-    #[arg(long, global = true)]
+    /// How to print data: tables for people, or the API's own JSON or YAML for programs.
+    /// A command with no data to print refuses it.
+    #[arg(long, short = 'o', global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<Format>,
+    /// The same as `--output json`.
+    #[arg(long, global = true, conflicts_with = "output")]
     pub json: bool,
+    /// Do not ask before changing or deleting anything (without a terminal to ask on, a
+    /// change is refused unless this is given).
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
+    /// Show table cells whole instead of cutting long ones with an ellipsis.
+    #[arg(long, global = true)]
+    pub wide: bool,
+    /// Show each call on standard error: operation, status, duration, request id (the key
+    /// is never shown).
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
+    /// Also show what each call sent and received (the key redacted).
+    #[arg(long, global = true)]
+    pub debug: bool,
     /// No colours (they are off anyway when the output is not a terminal, or NO_COLOR is set).
     #[arg(long, global = true)]
     pub no_color: bool,
 }
 
+/// The formats of `--output`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people (the default).
+    Table,
+    /// The API's own JSON (pretty), for programs and `jq`.
+    Json,
+    /// The same data as YAML.
+    Yaml,
+}
+
 impl Globals {
+    /// The output format asked for, if any (`--json` is `--output json`).
+    pub fn format(&self) -> Option<Format> {
+        if self.json {
+            Some(Format::Json)
+        } else {
+            self.output
+        }
+    }
+
     /// The host `--host` names.
     pub fn environment(&self) -> Option<Environment> {
         self.host.as_deref().and_then(|h| h.parse().ok())
@@ -58,18 +96,7 @@ fn host_names() -> clap::builder::PossibleValuesParser {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a local emulator of the API and print the --base-url to use.
-    Emulator {
-        /// Loopback port (0 picks a free one).
-        #[arg(long, default_value_t = 0)]
-        port: u16,
-        /// Keep the workspace in this file across restarts.
-        #[arg(long, value_name = "FILE")]
-        state: Option<PathBuf>,
-        /// The tools servers list: a JSON object from server URL to an array of MCP tools,
-        /// `"*"` for any other URL (two example tools otherwise).
-        #[arg(long, value_name = "FILE")]
-        tools: Option<PathBuf>,
-    },
+    Emulator(EmulatorArgs),
     /// The tools a server exposes, and the drift audit.
     #[command(subcommand)]
     Tools(Tools),
@@ -78,9 +105,12 @@ pub enum Command {
     Approvals(Approvals),
     /// Write the workspace's servers as a manifest.
     Pull {
-        /// The file to write (standard output when absent).
+        /// The file to write (standard output when absent); its schema is written beside it.
         #[arg(short, long, value_name = "FILE")]
-        output: Option<PathBuf>,
+        file: Option<PathBuf>,
+        /// Overwrite the file (and the schema beside it) if they exist.
+        #[arg(long)]
+        force: bool,
     },
     /// Show what `apply` would change, field by field.
     Plan {
@@ -94,9 +124,13 @@ pub enum Command {
     Apply {
         #[command(flatten)]
         manifest: ManifestArgs,
-        /// Do not ask before applying.
-        #[arg(long, short)]
-        yes: bool,
+        /// Replace servers that agents depend on (a replaced server gets a new id, and the
+        /// agents listed in its `dependent_agents` lose it).
+        #[arg(long)]
+        allow_replace: bool,
+        /// Approve a tool the server does not list (by name alone) (repeatable).
+        #[arg(long, value_name = "TOOL")]
+        allow_unlisted: Vec<String>,
         /// Approve this tool even though `tools scan` flags it (repeatable).
         #[arg(long, value_name = "TOOL")]
         allow_flagged: Vec<String>,
@@ -104,6 +138,30 @@ pub enum Command {
     /// The manifest's format.
     #[command(subcommand)]
     Manifest(ManifestCommand),
+}
+
+/// Every flag of the `elevenlabs-mcp-emulator` binary.
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Loopback port (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Keep the workspace in this file across restarts.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// The tools servers list: a JSON object from server URL to an array of MCP tools,
+    /// `"*"` for any other URL (two example tools otherwise).
+    #[arg(long, value_name = "FILE")]
+    pub tools: Option<PathBuf>,
+    /// At most this many requests in flight, as the service limits a workspace (429
+    /// `too_many_concurrent_requests` over it).
+    #[arg(long, value_name = "N")]
+    pub concurrency_limit: Option<usize>,
+    /// A fault to inject: `[OPERATION=]KIND[:ARG][*TIMES]`, KIND one of latency:MS,
+    /// rate-limit:SECS, server-error:STATUS, store-then-fail:STATUS, drop, system-busy; e.g.
+    /// `--fault mcp_servers_create=store-then-fail:502*1 --fault latency:50` (repeatable).
+    #[arg(long, value_name = "RULE", value_parser = clap::value_parser!(elevenlabs_mcp_emulator::FaultRule))]
+    pub fault: Vec<elevenlabs_mcp_emulator::FaultRule>,
 }
 
 #[derive(Debug, Args)]

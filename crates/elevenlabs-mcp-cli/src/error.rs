@@ -26,6 +26,9 @@ pub enum CliError {
         #[source]
         error: elevenlabs_mcp::Error,
     },
+    /// The user did not answer `yes`.
+    #[error("nothing was changed (the answer was not `yes`)")]
+    Declined,
     /// `apply` stopped: what was done, what failed, what was not done.
     #[error("{0}")]
     Stopped(String),

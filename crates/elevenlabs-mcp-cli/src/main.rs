@@ -2,6 +2,7 @@
 //! workspace's MCP servers as code (`pull`, `plan`, `apply`), and a tool drift audit
 //! (`tools pin`, `tools audit`). Run `elevenlabs-mcp --help`.
 
+mod ask;
 mod audit;
 mod cli;
 mod commands;

@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 
 use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Whether to paint: decided once from the terminal, `NO_COLOR` and `--no-color`.
 #[derive(Debug, Clone, Copy)]
@@ -49,42 +50,63 @@ impl Style {
     }
 }
 
-/// A table: a header and rows, columns padded to their widest cell. Every cell is shown
-/// with its control and hidden characters made visible (`\x1b`, `U+202E`): a server's name
-/// or a tool's description must not be able to rewrite the operator's terminal.
-pub fn table(style: Style, header: &[&str], rows: &[Vec<String>]) -> String {
+/// The widest a cell is shown, in terminal columns, unless `--wide`.
+const CELL: usize = 60;
+
+/// A cell as shown: control and hidden characters made visible (`\x1b`, `U+202E`), so that
+/// a server's name or a tool's description cannot rewrite the operator's terminal, and cut
+/// to [`CELL`] columns with an ellipsis when `cut`.
+fn cell(text: &str, cut: bool) -> String {
+    let shown = crate::scan::chars::visible(text, usize::MAX);
+    if !cut || shown.width() <= CELL {
+        return shown;
+    }
+    let mut out = String::new();
+    let mut width = 0;
+    for c in shown.chars() {
+        let w = c.width().unwrap_or(0);
+        if width + w > CELL - 1 {
+            break;
+        }
+        width += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// A table: a header and rows, columns padded to their widest cell, long cells cut (`cut`)
+/// or whole. Columns are measured in terminal
+/// columns (a CJK character or an emoji takes two), not in characters.
+pub fn table_cut(style: Style, header: &[&str], rows: &[Vec<String>], cut: bool) -> String {
     let rows: Vec<Vec<String>> = rows
         .iter()
-        .map(|row| {
-            row.iter()
-                .map(|cell| crate::scan::chars::visible(cell, usize::MAX))
-                .collect()
-        })
+        .map(|row| row.iter().map(|c| cell(c, cut)).collect())
         .collect();
-    let rows = &rows;
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in &rows {
+        for (i, c) in row.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(cell.chars().count());
+                *w = (*w).max(c.width());
             }
         }
     }
-    let line = |cells: Vec<String>| -> String {
+    let line = |cells: &[String]| -> String {
         let padded: Vec<String> = cells
             .iter()
             .enumerate()
             .map(|(i, c)| {
                 let width = widths.get(i).copied().unwrap_or(0);
-                format!("{c}{}", " ".repeat(width.saturating_sub(c.chars().count())))
+                format!("{c}{}", " ".repeat(width.saturating_sub(c.width())))
             })
             .collect();
         padded.join("  ").trim_end().to_owned()
     };
-    let mut out = style.bold(&line(header.iter().map(|h| (*h).to_owned()).collect()));
+    let head: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+    let mut out = style.bold(&line(&head));
     out.push('\n');
-    for row in rows {
-        out.push_str(&line(row.clone()));
+    for row in &rows {
+        out.push_str(&line(row));
         out.push('\n');
     }
     if rows.is_empty() {
@@ -94,7 +116,78 @@ pub fn table(style: Style, header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// How a command prints, from the global flags.
+#[derive(Debug, Clone, Copy)]
+pub struct Out {
+    /// `--output` (or `--json`), if given.
+    pub format: Option<crate::cli::Format>,
+    /// `--wide`: table cells whole.
+    pub wide: bool,
+    /// `--yes`: do not ask.
+    pub yes: bool,
+    pub style: Style,
+}
+
+impl Out {
+    /// The machine format asked for (`json` or `yaml`); `None` for tables.
+    pub fn machine(self) -> Option<crate::cli::Format> {
+        self.format.filter(|f| *f != crate::cli::Format::Table)
+    }
+
+    /// Prints `value` in the machine format asked for; `false` (nothing printed) for tables.
+    pub fn data(self, value: &impl Serialize) -> bool {
+        match self.machine() {
+            Some(crate::cli::Format::Yaml) => {
+                print!("{}", yaml(value));
+                true
+            }
+            Some(_) => {
+                println!("{}", json(value));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A table of `rows` under `header`, cells cut to fit unless `--wide`.
+    pub fn table(self, header: &[&str], rows: &[Vec<String>]) -> String {
+        table_cut(self.style, header, rows, !self.wide)
+    }
+}
+
+/// YAML of any API value, for `--output yaml`.
+pub fn yaml(value: &impl Serialize) -> String {
+    serde_norway::to_string(value).unwrap_or_else(|e| format!("error: {e}\n"))
+}
+
 /// Pretty JSON of any API value, for `--json`.
 pub fn json(value: &impl Serialize) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_line_up_by_display_width_and_long_cells_are_cut() {
+        let style = Style { color: false };
+        let rows = vec![
+            vec!["文档搜索".to_owned(), "a".to_owned()],
+            vec!["docs".to_owned(), "b".to_owned()],
+            vec!["x".repeat(200), "c\u{1b}[2J".to_owned()],
+        ];
+        let shown = table_cut(style, &["NAME", "V"], &rows, true);
+        let lines: Vec<&str> = shown.lines().collect();
+        // The second column starts at the same terminal column on both rows.
+        let start = |line: &str, c: char| line.find(c).map(|i| line[..i].width());
+        assert_eq!(start(lines[1], 'a'), start(lines[2], 'b'), "{shown}");
+        assert!(lines[3].contains('…') && lines[3].width() < 80, "{shown}");
+        assert!(
+            !shown.contains('\u{1b}'),
+            "an escape is never sent: {shown}"
+        );
+        let whole = table_cut(style, &["NAME", "V"], &rows, false);
+        assert!(whole.contains(&"x".repeat(200)), "--wide keeps cells whole");
+    }
 }

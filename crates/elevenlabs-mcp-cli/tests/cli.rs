@@ -13,7 +13,7 @@ use elevenlabs_mcp_emulator::{Emulator, EmulatorBuilder, Fault, FaultRule, Opera
 use serde_json::json;
 
 fn run(base_url: &str, args: &[&str]) -> Output {
-    cli(base_url).args(args).output().expect("runs")
+    common::cli_yes(base_url, args).output().expect("runs")
 }
 
 fn stdout(out: &Output) -> String {
@@ -307,7 +307,26 @@ async fn bad_input_is_refused_with_the_reason() {
     assert!(emulator.exchanges().is_empty(), "nothing was sent");
 
     expect(&url, &["servers", "create", "Same", "https://a.example"], 0);
-    expect(&url, &["servers", "create", "Same", "https://b.example"], 0);
+    // A name the workspace has is refused, with what to do; a flag allows it.
+    let out = run(&url, &["servers", "create", "Same", "https://b.example"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("already has a server named \"Same\" (mcp_emu_000001)")
+            && stderr(&out).contains("--allow-duplicate-name"),
+        "{}",
+        stderr(&out)
+    );
+    expect(
+        &url,
+        &[
+            "servers",
+            "create",
+            "Same",
+            "https://b.example",
+            "--allow-duplicate-name",
+        ],
+        0,
+    );
     let out = run(&url, &["servers", "get", "Same"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
@@ -367,7 +386,7 @@ async fn pull_plan_apply_converge() {
 
     // Pull, then plan: nothing to do; the file starts with the editor's schema line.
     let pulled = dir.path().join("pulled.yaml");
-    expect(&url, &["pull", "-o", pulled.to_str().expect("utf-8")], 0);
+    expect(&url, &["pull", "-f", pulled.to_str().expect("utf-8")], 0);
     let text = std::fs::read_to_string(&pulled).expect("pulled");
     assert!(
         text.starts_with("# yaml-language-server: $schema=elevenlabs-mcp.schema.json\n"),

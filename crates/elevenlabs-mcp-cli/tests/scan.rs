@@ -15,9 +15,8 @@ const CLEAN_URL: &str = "https://clean.example.com/mcp";
 const POISONED_URL: &str = "https://poisoned.example.com/mcp";
 
 fn run(base_url: &str, args: &[&str], dir: &std::path::Path) -> Output {
-    cli(base_url)
+    common::cli_yes(base_url, args)
         .current_dir(dir)
-        .args(args)
         .output()
         .expect("runs")
 }

@@ -173,7 +173,19 @@ impl Inner {
         let mut may_have_applied = false;
         loop {
             attempt += 1;
+            // Bodies at debug level, cut to an excerpt: the key travels in a header, never
+            // here, and an answer that echoes it was scrubbed as it was read.
+            if let Some(body) = &call.body {
+                tracing::debug!(body = %crate::errors::excerpt(body), "request body");
+            }
             let mut outcome = self.attempt(call, options).await;
+            if let Attempt::Answered(r) = &outcome {
+                tracing::debug!(
+                    status = r.status.as_u16(),
+                    body = %crate::errors::excerpt(&r.body),
+                    "response body"
+                );
+            }
             if let Attempt::Answered(r) = &mut outcome {
                 r.earlier_attempt_may_have_applied = may_have_applied;
             }

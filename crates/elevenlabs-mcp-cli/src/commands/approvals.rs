@@ -10,16 +10,11 @@ use super::Outcome;
 use crate::audit;
 use crate::cli::Approvals;
 use crate::ops::show::server_table;
-use crate::output::{self, Style};
+use crate::output::Out;
 use crate::resolve;
 use crate::scan;
 
-pub(super) async fn approvals(
-    client: &Client,
-    cmd: Approvals,
-    json: bool,
-    style: Style,
-) -> Outcome {
+pub(super) async fn approvals(client: &Client, cmd: Approvals, out: Out) -> Outcome {
     let Approvals::Add {
         server,
         tool,
@@ -45,6 +40,13 @@ pub(super) async fn approvals(
     if !blocking.is_empty() {
         return Err(scan::refusal(&found.config.name, &tool, &blocking).into());
     }
+    crate::ask::confirm(
+        &format!(
+            "Approve tool {tool:?} on server {:?} ({}) as it is listed now?",
+            found.config.name, found.id
+        ),
+        out.yes,
+    )?;
     let mut approval = ToolApproval::from(listed);
     if let Some(policy) = policy {
         let known = crate::cli::policy_values();
@@ -62,10 +64,8 @@ pub(super) async fn approvals(
         .create(approval)
         .await
         .map_err(|e| e.to_string())?;
-    if json {
-        println!("{}", output::json(&updated));
-    } else {
-        print!("{}", server_table(&updated, style));
+    if !out.data(&updated) {
+        print!("{}", server_table(&updated, out));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,7 @@
 mod approvals;
 mod tools;
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -27,38 +27,80 @@ pub async fn main() -> Outcome {
     use clap::{CommandFactory, FromArgMatches};
     let matches = crate::ops::attach(Cli::command()).get_matches();
     let globals = crate::cli::Globals::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+    trace(&globals);
+    let out = output::Out {
+        format: globals.format(),
+        wide: globals.wide,
+        yes: globals.yes,
+        style: Style::detect(globals.no_color),
+    };
     if let Some((operation, args)) = crate::ops::chosen(&matches) {
-        let style = Style::detect(globals.no_color);
         let client = connect::client(globals.environment(), globals.base_url.as_deref())?;
-        return crate::ops::run(&client, operation, args, globals.json, style).await;
+        return crate::ops::run(&client, operation, args, out).await;
     }
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    run(cli).await
+    run(cli, out).await
+}
+
+/// `-v`: each call's span on standard error when it closes (operation, method, path,
+/// status, attempts, duration, request id); `--debug`: also the bodies. The SDK never
+/// puts the key in either.
+fn trace(globals: &crate::cli::Globals) {
+    let level = if globals.debug {
+        tracing::Level::DEBUG
+    } else if globals.verbose {
+        tracing::Level::INFO
+    } else {
+        return;
+    };
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .finish();
+    let _ = tracing::subscriber::set_global_default(subscriber);
+}
+
+/// Refuses `--output` for a command that prints no data.
+fn no_data(out: output::Out, command: &str) -> Result<(), crate::error::CliError> {
+    match out.format {
+        Some(_) => Err(format!(
+            "`{command}` prints no data: --output and --json do not apply to it"
+        )
+        .into()),
+        None => Ok(()),
+    }
 }
 
 /// Runs a hand-written command.
-async fn run(cli: Cli) -> Outcome {
+async fn run(cli: Cli, out: output::Out) -> Outcome {
     let globals = &cli.globals;
-    let style = Style::detect(globals.no_color);
-    let json = globals.json;
+    let style = out.style;
     let connect = || connect::client(globals.environment(), globals.base_url.as_deref());
     match cli.command {
-        Command::Emulator { port, state, tools } => emulator(port, state, tools).await,
+        Command::Emulator(args) => {
+            no_data(out, "emulator")?;
+            emulator(args).await
+        }
         Command::Manifest(ManifestCommand::Schema) => {
-            println!("{}", output::json(&schema::manifest()));
+            // JSON unless YAML is asked for: the schema is data, not a table.
+            if out.format == Some(crate::cli::Format::Yaml) {
+                print!("{}", output::yaml(&schema::manifest()));
+            } else {
+                println!("{}", output::json(&schema::manifest()));
+            }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Tools(cmd) => tools::tools(&connect()?, cmd, json, style).await,
-        Command::Approvals(cmd) => approvals::approvals(&connect()?, cmd, json, style).await,
-        Command::Pull { output } => pull(&connect()?, output.as_deref()).await,
+        Command::Tools(cmd) => tools::tools(&connect()?, cmd, out).await,
+        Command::Approvals(cmd) => approvals::approvals(&connect()?, cmd, out).await,
+        Command::Pull { file, force } => pull(&connect()?, file.as_deref(), force, out).await,
         Command::Plan {
             manifest,
             detailed_exitcode,
         } => {
             let (_, _, plan) = prepare(&manifest, connect).await?;
-            if json {
-                println!("{}", output::json(&plan));
-            } else {
+            if !out.data(&plan) {
                 print!("{}", plan.render(style));
             }
             Ok(if detailed_exitcode && !plan.is_empty() {
@@ -69,45 +111,52 @@ async fn run(cli: Cli) -> Outcome {
         }
         Command::Apply {
             manifest,
-            yes,
+            allow_replace,
+            allow_unlisted,
             allow_flagged,
         } => {
             let (client, servers, plan) = prepare(&manifest, connect).await?;
-            print!("{}", plan.render(style));
+            // People read the plan before answering; with machine output it goes to
+            // standard error, and the report is the data.
+            if out.machine().is_some() {
+                eprint!("{}", plan.render(style));
+            } else {
+                print!("{}", plan.render(style));
+            }
             if plan.is_empty() {
+                out.data(&manifest::apply::Report::default());
                 return Ok(ExitCode::SUCCESS);
             }
-            if !yes && std::io::stdin().is_terminal() && !confirm()? {
-                println!("Nothing was changed.");
-                return Ok(ExitCode::SUCCESS);
-            }
-            let report =
-                manifest::apply::apply(&client, &plan, &servers, &allow_flagged, style).await;
+            plan.refuse_unsafe(allow_replace, &allow_unlisted)?;
+            crate::ask::confirm("Apply these changes?", out.yes)?;
+            let report = manifest::apply::apply(
+                &client,
+                &plan,
+                &servers,
+                &manifest::apply::Allowed {
+                    flagged: &allow_flagged,
+                    unlisted: &allow_unlisted,
+                },
+                style,
+            )
+            .await;
             for note in &report.deduplicated {
                 eprintln!("{note}");
             }
+            let printed = out.data(&report);
             if report.complete() {
-                println!(
-                    "{}",
-                    style.green(&format!("Applied: {} change(s).", report.done()))
-                );
+                if !printed {
+                    println!(
+                        "{}",
+                        style.green(&format!("Applied: {} change(s).", report.done()))
+                    );
+                }
                 Ok(ExitCode::SUCCESS)
             } else {
                 Err(crate::error::CliError::Stopped(report.stopped()))
             }
         }
     }
-}
-
-fn confirm() -> Result<bool, String> {
-    print!("Apply these changes? Only `yes` goes ahead: ");
-    std::io::stdout().flush().map_err(|e| e.to_string())?;
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| e.to_string())?;
-    Ok(answer.trim() == "yes")
 }
 
 /// What `plan` and `apply` both start from: the manifest, read and checked before anything
@@ -129,18 +178,22 @@ async fn prepare(
     Ok((client, servers, plan))
 }
 
-/// Scans each tool the plan approves on a server that exists, as the server lists it now,
-/// and keeps the findings on the step (`plan` shows them; `apply` refuses a flagged tool
-/// unless the user allows it). Each server's tools are listed once.
+/// Checks the plan's tools against what each server that exists lists now: a tool it
+/// approves is scanned (`plan` shows the findings; `apply` refuses a flagged tool unless the
+/// user allows it), and a tool name the server does not list, in an approval or a tool
+/// config, is a warning with the nearest listed name (an approval of it is refused by
+/// `apply` unless the user insists). Each server's tools are listed once, all at once.
 async fn vet_approvals(
     client: &Client,
     plan: &mut manifest::plan::Plan,
     servers: &[elevenlabs_mcp::McpServer],
 ) {
-    // Each existing server the plan approves tools on, listed once, at once.
+    use manifest::plan::Action;
     let mut wanted: Vec<&elevenlabs_mcp::McpServer> = Vec::new();
     for action in &plan.actions {
-        if let manifest::plan::Action::Approve { server, .. } = action
+        if let Action::Approve { server, .. }
+        | Action::CreateToolConfig { server, .. }
+        | Action::UpdateToolConfig { server, .. } = action
             && let Some(existing) = servers.iter().find(|s| &s.config.name == server)
             && !wanted.iter().any(|w| w.id == existing.id)
         {
@@ -148,37 +201,52 @@ async fn vet_approvals(
         }
     }
     let listed = crate::pace::each(client, wanted, |server| async move {
-        // A server whose tools cannot be listed now is scanned when `apply` approves.
-        let tools = crate::audit::listed(client, server)
-            .await
-            .unwrap_or_else(|e| {
+        // A server whose tools cannot be listed now is checked when `apply` approves.
+        let tools = match crate::audit::listed(client, server).await {
+            Ok(tools) => Some(tools),
+            Err(e) => {
                 eprintln!(
-                    "warning: the tools of {:?} could not be listed to scan them: {e}",
+                    "warning: the tools of {:?} could not be listed to check them: {e}",
                     server.config.name
                 );
-                Vec::new()
-            });
+                None
+            }
+        };
         (server.config.name.clone(), tools)
     })
     .await;
+    let mut warnings = Vec::new();
     for action in &mut plan.actions {
-        let manifest::plan::Action::Approve {
-            server,
-            tool,
-            findings,
-            ..
+        let (server, tool) = match &*action {
+            Action::Approve { server, tool, .. }
+            | Action::CreateToolConfig { server, tool, .. }
+            | Action::UpdateToolConfig { server, tool, .. } => (server.clone(), tool.clone()),
+            _ => continue,
+        };
+        let Some((_, Some(tools))) = listed.iter().find(|(name, _)| *name == server) else {
+            continue;
+        };
+        let now = tools.iter().find(|t| t.name == tool);
+        if now.is_none() {
+            let hint = crate::ops::nearest(&tool, tools.iter().map(|t| t.name.as_str()))
+                .map(|n| format!("; did you mean {n:?}?"))
+                .unwrap_or_default();
+            warnings.push(format!("{server:?} does not list a tool {tool:?}{hint}"));
+        }
+        if let Action::Approve {
+            findings, unlisted, ..
         } = action
-        else {
-            continue;
-        };
-        let Some((_, tools)) = listed.iter().find(|(name, _)| name == server) else {
-            continue;
-        };
-        if let Some(now) = tools.iter().find(|t| &t.name == tool) {
-            let scope = crate::scan::Scope::of(tools);
-            *findings = crate::scan::scan_listed(server, now, &scope);
+        {
+            match now {
+                Some(now) => {
+                    let scope = crate::scan::Scope::of(tools);
+                    *findings = crate::scan::scan_listed(&server, now, &scope);
+                }
+                None => *unlisted = true,
+            }
         }
     }
+    plan.warnings.extend(warnings);
 }
 
 /// Reads and checks a manifest: warnings go to standard error, problems refuse it.
@@ -200,16 +268,18 @@ fn read_manifest(path: &Path) -> Result<manifest::Manifest, crate::error::CliErr
     }
 }
 
-async fn emulator(
-    port: u16,
-    state: Option<std::path::PathBuf>,
-    tools: Option<std::path::PathBuf>,
-) -> Outcome {
-    let mut builder = elevenlabs_mcp_emulator::Emulator::builder().port(port);
-    if let Some(state) = state {
+async fn emulator(args: crate::cli::EmulatorArgs) -> Outcome {
+    let mut builder = elevenlabs_mcp_emulator::Emulator::builder().port(args.port);
+    if let Some(state) = args.state {
         builder = builder.state_file(state);
     }
-    if let Some(path) = tools {
+    if let Some(limit) = args.concurrency_limit {
+        builder = builder.concurrency_limit(limit);
+    }
+    for rule in args.fault {
+        builder = builder.fault(rule);
+    }
+    if let Some(path) = args.tools {
         let text = crate::files::read_bounded(&path, crate::files::DATA_FILE_LIMIT)
             .map_err(|e| format!("{}: {e}", path.display()))?;
         builder = builder
@@ -238,31 +308,63 @@ async fn emulator(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn pull(client: &Client, output: Option<&Path>) -> Outcome {
+async fn pull(client: &Client, file: Option<&Path>, force: bool, out: output::Out) -> Outcome {
+    use crate::cli::Format;
+    if out.format == Some(Format::Table) {
+        return Err("`pull` writes a manifest: --output yaml (the default) or json".into());
+    }
     let servers = client
         .mcp_servers()
         .list()
         .await
         .map_err(|e| e.to_string())?;
-    let yaml = manifest::pull::manifest_yaml(&servers);
-    match output {
-        None => print!("{yaml}"),
-        Some(path) => {
-            std::fs::write(path, &yaml).map_err(|e| format!("{}: {e}", path.display()))?;
-            // The editor's schema, beside the manifest its first line points at.
-            let schema_path = path
-                .parent()
-                .unwrap_or(Path::new("."))
-                .join(manifest::pull::SCHEMA_FILE);
-            std::fs::write(&schema_path, output::json(&schema::manifest()))
-                .map_err(|e| format!("{}: {e}", schema_path.display()))?;
-            eprintln!(
-                "wrote {} server(s) to {} (and its schema to {})",
-                servers.len(),
-                path.display(),
-                schema_path.display()
-            );
+    // Written anyway, but `plan` refuses a name twice: say how to get back to one.
+    for warning in manifest::pull::duplicates(&servers) {
+        eprintln!("warning: {warning}");
+    }
+    let text = if out.format == Some(Format::Json) {
+        let entries: Vec<serde_norway::Value> = servers
+            .iter()
+            .map(|s| manifest::entry::Server::of(s).to_manifest())
+            .collect();
+        format!(
+            "{}\n",
+            output::json(&serde_json::json!({ "servers": entries }))
+        )
+    } else {
+        manifest::pull::manifest_yaml(&servers)
+    };
+    let Some(path) = file else {
+        print!("{text}");
+        return Ok(ExitCode::SUCCESS);
+    };
+    // The editor's schema, beside the manifest its first line points at.
+    let schema_path = path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(manifest::pull::SCHEMA_FILE);
+    let schema_text = output::json(&schema::manifest());
+    if !force {
+        // A schema file that says the same is no loss.
+        let same_schema = std::fs::read(&schema_path).is_ok_and(|b| b == schema_text.as_bytes());
+        for existing in [path, schema_path.as_path()] {
+            if existing.exists() && !(existing == schema_path && same_schema) {
+                return Err(format!(
+                    "{} exists: pass --force to overwrite it, or choose another file",
+                    existing.display()
+                )
+                .into());
+            }
         }
     }
+    std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::write(&schema_path, &schema_text)
+        .map_err(|e| format!("{}: {e}", schema_path.display()))?;
+    eprintln!(
+        "wrote {} server(s) to {} (and its schema to {})",
+        servers.len(),
+        path.display(),
+        schema_path.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

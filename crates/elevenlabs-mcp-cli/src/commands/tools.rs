@@ -7,16 +7,18 @@ use elevenlabs_mcp::{Client, McpServer};
 use super::{CHANGES, Outcome};
 use crate::audit;
 use crate::cli::Tools;
-use crate::output::{self, Style};
+use crate::output::Out;
 use crate::resolve;
 use crate::scan;
 
-pub(super) async fn tools(client: &Client, cmd: Tools, json: bool, style: Style) -> Outcome {
+pub(super) async fn tools(client: &Client, cmd: Tools, out: Out) -> Outcome {
+    let style = out.style;
     match cmd {
         Tools::Pin { servers, lock } => {
             let mut pins = audit::read_lock(&lock)?;
             pins.version = 1;
             let servers = chosen(client, &servers).await?;
+            let mut pinned = Vec::new();
             for (server, tools) in listed_all(client, servers).await {
                 let tools = tools?;
                 let entry = audit::PinnedServer {
@@ -26,17 +28,25 @@ pub(super) async fn tools(client: &Client, cmd: Tools, json: bool, style: Style)
                         .map(|t| (t.name.clone(), audit::pin(t)))
                         .collect(),
                 };
-                println!(
-                    "pinned {} tool(s) of {}",
-                    entry.tools.len(),
-                    server.config.name
-                );
+                pinned.push(serde_json::json!({
+                    "server": server.config.name,
+                    "id": server.id,
+                    "tools": entry.tools.keys().collect::<Vec<_>>(),
+                }));
+                if out.machine().is_none() {
+                    println!(
+                        "pinned {} tool(s) of {}",
+                        entry.tools.len(),
+                        visible(&server.config.name)
+                    );
+                }
                 pins.servers.insert(server.config.name.clone(), entry);
             }
             audit::write_lock(&lock, &pins)?;
+            out.data(&serde_json::json!({ "lock": lock, "pinned": pinned }));
             Ok(ExitCode::SUCCESS)
         }
-        Tools::Scan { servers } => scan(client, &servers, json, style).await,
+        Tools::Scan { servers } => scan(client, &servers, out).await,
         Tools::Audit { servers, lock } => {
             let pins = audit::read_lock(&lock)?;
             let names: Vec<String> = if servers.is_empty() {
@@ -53,14 +63,20 @@ pub(super) async fn tools(client: &Client, cmd: Tools, json: bool, style: Style)
             }
             let mut drifted = false;
             let mut flagged = 0usize;
+            let machine = out.machine().is_some();
+            let mut verdicts = Vec::new();
+            let mut findings = Vec::new();
             let chosen_servers = resolve::servers(client, &names).await?;
             for (server, tools) in listed_all(client, chosen_servers).await {
                 let tools = tools?;
                 let pinned = pins.servers.get(&server.config.name);
                 let report = audit::audit_server(style, &server, pinned, &tools);
                 drifted |= report.drifted;
-                for line in report.lines {
-                    println!("{line}");
+                verdicts.extend(report.verdicts);
+                if !machine {
+                    for line in report.lines {
+                        println!("{line}");
+                    }
                 }
                 // A new or changed definition is read before it is trusted.
                 let scope = scan::Scope::of(&tools);
@@ -71,6 +87,10 @@ pub(super) async fn tools(client: &Client, cmd: Tools, json: bool, style: Style)
                 }) {
                     for finding in scan::scan_listed(&server.config.name, tool, &scope) {
                         flagged += 1;
+                        if machine {
+                            findings.push(finding);
+                            continue;
+                        }
                         println!(
                             "{}",
                             style.red(&format!(
@@ -82,6 +102,18 @@ pub(super) async fn tools(client: &Client, cmd: Tools, json: bool, style: Style)
                         );
                     }
                 }
+            }
+            let verdict_data = serde_json::json!({
+                "drifted": drifted,
+                "tools": verdicts,
+                "findings": findings,
+            });
+            if out.data(&verdict_data) {
+                return Ok(if drifted || flagged > 0 {
+                    ExitCode::from(CHANGES)
+                } else {
+                    ExitCode::SUCCESS
+                });
             }
             if drifted || flagged > 0 {
                 let mut verdict = Vec::new();
@@ -121,7 +153,8 @@ async fn listed_all(
 }
 
 /// `tools scan`: every tool of the chosen servers, through every rule.
-async fn scan(client: &Client, names: &[String], json: bool, style: Style) -> Outcome {
+async fn scan(client: &Client, names: &[String], out: Out) -> Outcome {
+    let style = out.style;
     let servers = chosen(client, names).await?;
     let fetched = listed_all(client, servers).await;
     let mut errors = Vec::new();
@@ -149,17 +182,13 @@ async fn scan(client: &Client, names: &[String], json: bool, style: Style) -> Ou
                 .collect::<Vec<_>>()
         })
         .collect();
-    if json {
-        println!(
-            "{}",
-            output::json(&serde_json::json!({
-                "servers": listed.len(),
-                "tools": tool_count,
-                "findings": findings,
-                "errors": errors,
-            }))
-        );
-    } else {
+    let data = serde_json::json!({
+        "servers": listed.len(),
+        "tools": tool_count,
+        "findings": findings,
+        "errors": errors,
+    });
+    if !out.data(&data) {
         let rows: Vec<Vec<String>> = findings
             .iter()
             .map(|f| {
@@ -176,8 +205,7 @@ async fn scan(client: &Client, names: &[String], json: bool, style: Style) -> Ou
         if !findings.is_empty() {
             print!(
                 "{}",
-                output::table(
-                    style,
+                out.table(
                     &["SERVER", "TOOL", "SEVERITY", "RULE", "WHERE", "EVIDENCE"],
                     &rows
                 )

@@ -38,6 +38,15 @@ use super::plan::{Action, FieldChange, Plan, diff};
 use crate::output::Style;
 use crate::progress::Progress;
 
+/// What the user allows that `apply` otherwise refuses.
+#[derive(Debug, Clone, Copy)]
+pub struct Allowed<'a> {
+    /// Tools to approve although `tools scan` flags them.
+    pub flagged: &'a [String],
+    /// Tools to approve by name although their server does not list them.
+    pub unlisted: &'a [String],
+}
+
 /// What became of one step.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
@@ -184,7 +193,7 @@ struct Walk<'a> {
     client: &'a Client,
     plan: &'a Plan,
     /// Tools the user allows to be approved despite a high-severity finding.
-    allow_flagged: &'a [String],
+    allowed: &'a Allowed<'a>,
     recheck: Recheck,
     stop: AtomicBool,
     progress: Mutex<Progress>,
@@ -307,7 +316,7 @@ impl Walk<'_> {
             Err(e) => Err(e.to_string()),
         };
         match action {
-            Action::CreateServer { server, fields } => self.create(state, server, fields).await,
+            Action::CreateServer { server, fields, .. } => self.create(state, server, fields).await,
             Action::ReplaceServer {
                 server, id, fields, ..
             } => {
@@ -342,17 +351,19 @@ impl Walk<'_> {
                     Some(listed) => {
                         let scope = crate::scan::Scope::of(state.tools.as_deref().unwrap_or(&[]));
                         let findings = crate::scan::scan_listed(server, &listed, &scope);
-                        let blocking = crate::scan::blocking(tool, &findings, self.allow_flagged);
+                        let blocking = crate::scan::blocking(tool, &findings, self.allowed.flagged);
                         if !blocking.is_empty() {
                             return Err(crate::scan::refusal(server, tool, &blocking));
                         }
                         ToolApproval::from(&listed)
                     }
-                    None => {
-                        eprintln!(
-                            "  warning: {server:?} does not list a tool {tool:?}; approving it by name alone"
-                        );
+                    None if self.allowed.unlisted.contains(tool) => {
                         ToolApproval::new(tool.as_str(), "")
+                    }
+                    None => {
+                        return Err(format!(
+                            "{server:?} does not list a tool {tool:?}: fix the name in the manifest, or pass --allow-unlisted {tool:?} to approve it by name alone"
+                        ));
                     }
                 };
                 let approval = match policy {
@@ -508,7 +519,7 @@ pub async fn apply(
     client: &Client,
     plan: &Plan,
     servers: &[McpServer],
-    allow_flagged: &[String],
+    allowed: &Allowed<'_>,
     style: Style,
 ) -> Report {
     let total = plan.actions.len();
@@ -524,7 +535,7 @@ pub async fn apply(
                 findings,
                 ..
             } => {
-                let blocking = crate::scan::blocking(tool, findings, allow_flagged);
+                let blocking = crate::scan::blocking(tool, findings, allowed.flagged);
                 (!blocking.is_empty()).then(|| (i, crate::scan::refusal(server, tool, &blocking)))
             }
             _ => None,
@@ -556,7 +567,7 @@ pub async fn apply(
     let walk = Walk {
         client,
         plan,
-        allow_flagged,
+        allowed,
         recheck: Recheck {
             latest: tokio::sync::Mutex::new(None),
         },

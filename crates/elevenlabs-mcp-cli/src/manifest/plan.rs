@@ -26,6 +26,9 @@ pub struct FieldChange {
     pub from: Option<Value>,
     /// After `apply`.
     pub to: Option<Value>,
+    /// The service's default, which an absent value means.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
 }
 
 /// One step of a plan.
@@ -38,6 +41,10 @@ pub enum Action {
         server: String,
         /// The fields written for it.
         fields: Map<String, Value>,
+        /// A server of the workspace that the manifest does not name and that has this
+        /// one's URL: the manifest probably renamed it (the API cannot rename in place).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        renamed_from: Option<String>,
     },
     /// Change a server's fields in place (`PATCH`).
     UpdateServer {
@@ -51,6 +58,11 @@ pub enum Action {
         id: String,
         changes: Vec<FieldChange>,
         fields: Map<String, Value>,
+        /// The changed fields that the API cannot update in place.
+        forced_by: Vec<String>,
+        /// The agents that use the server (`dependent_agents`): they lose it, since the new
+        /// server gets a new id.
+        dependent_agents: Vec<String>,
     },
     /// Remove a server the manifest does not name (only with `--prune`).
     DeleteServer { server: String, id: String },
@@ -63,6 +75,10 @@ pub enum Action {
         /// that exists; a new server's tools are scanned when `apply` approves them).
         #[serde(skip_serializing_if = "Vec::is_empty")]
         findings: Vec<crate::scan::Finding>,
+        /// The server exists and does not list the tool (a typo, or a tool it dropped):
+        /// `apply` refuses to approve it by name alone unless the user insists.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        unlisted: bool,
     },
     /// Withdraw a tool's approval.
     Unapprove { server: String, tool: String },
@@ -103,9 +119,16 @@ impl Action {
         match self {
             Self::CreateServer { server, .. } => format!("+ create server {server:?}"),
             Self::UpdateServer { server, id, .. } => format!("~ update server {server:?} ({id})"),
-            Self::ReplaceServer { server, id, .. } => {
+            Self::ReplaceServer {
+                server,
+                id,
+                forced_by,
+                ..
+            } => {
+                let fields: Vec<String> = forced_by.iter().map(|f| format!("`{f}`")).collect();
                 format!(
-                    "-/+ replace server {server:?} ({id}): a changed field cannot be updated in place"
+                    "-/+ replace server {server:?} ({id}): {} cannot be changed in place; the new server gets a new id",
+                    fields.join(", ")
                 )
             }
             Self::DeleteServer { server, id } => format!("- delete server {server:?} ({id})"),
@@ -142,11 +165,12 @@ impl Action {
             Self::CreateServer { .. } | Self::Approve { .. } | Self::CreateToolConfig { .. } => {
                 (1, 0, 0)
             }
-            Self::UpdateServer { .. } | Self::UpdateToolConfig { .. } => (0, 1, 0),
-            Self::ReplaceServer { .. } => (1, 0, 1),
-            Self::DeleteServer { .. } | Self::Unapprove { .. } | Self::DeleteToolConfig { .. } => {
-                (0, 0, 1)
+            // Withdrawing an approval changes the server; nothing is destroyed.
+            Self::UpdateServer { .. } | Self::UpdateToolConfig { .. } | Self::Unapprove { .. } => {
+                (0, 1, 0)
             }
+            Self::ReplaceServer { .. } => (1, 0, 1),
+            Self::DeleteServer { .. } | Self::DeleteToolConfig { .. } => (0, 0, 1),
         }
     }
 }
@@ -158,6 +182,9 @@ pub struct Plan {
     pub actions: Vec<Action>,
     /// Servers of the workspace the manifest does not name, left alone (without `--prune`).
     pub unmanaged: Vec<String>,
+    /// What the plan noticed and `apply` may stop on: tools a server does not list.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// A server of the workspace: its id, and the entry it would have in a manifest.
@@ -165,14 +192,29 @@ pub struct Plan {
 pub struct Actual {
     pub id: String,
     pub server: Server,
+    /// The agents that use it, as `name (id)`.
+    pub dependent_agents: Vec<String>,
 }
 
 impl Actual {
     /// Reads a server as the API returned it.
     pub fn of(server: &McpServer) -> Self {
+        let dependent_agents = server
+            .dependent_agents
+            .iter()
+            .flatten()
+            .map(|agent| match agent {
+                elevenlabs_mcp::DependentAgent::AvailableAgent(a) => {
+                    format!("{} ({})", a.name, a.id)
+                }
+                // An agent the caller may not see, or a kind this version does not know.
+                other => serde_json::to_string(other).unwrap_or_default(),
+            })
+            .collect();
         Self {
             id: server.id.clone(),
             server: Server::of(server),
+            dependent_agents,
         }
     }
 }
@@ -199,8 +241,21 @@ pub fn diff(
             field: k.clone(),
             from: now.get(k).cloned(),
             to: wanted.get(k).cloned(),
+            default: defaults.get(k).cloned(),
         })
         .collect()
+}
+
+/// What to say of a name the workspace has more than once: which servers, and how to get
+/// back to one (the API cannot rename a server, so the extra ones are deleted by id).
+pub fn duplicate(name: &str, ids: &[&str]) -> String {
+    format!(
+        "the workspace has {} servers named {name:?} ({}), and a name must identify one server: \
+         keep one and delete the others by id (`elevenlabs-mcp servers delete ID`; \
+         `elevenlabs-mcp servers get ID` shows which agents use each)",
+        ids.len(),
+        ids.join(", ")
+    )
 }
 
 /// The plan that takes the workspace (`servers`) to the manifest.
@@ -229,12 +284,7 @@ pub fn plan(manifest: &Manifest, servers: &[McpServer], prune: bool) -> Result<P
             [one] => Some(*one),
             many => {
                 let ids: Vec<&str> = many.iter().map(|a| a.id.as_str()).collect();
-                return Err(format!(
-                    "the workspace has {} servers named {:?} ({}): rename or delete all but one",
-                    many.len(),
-                    desired.name,
-                    ids.join(", ")
-                ));
+                return Err(duplicate(&desired.name, &ids));
             }
         };
         // A server that is new, or whose changes the API cannot make in place, is
@@ -250,13 +300,29 @@ pub fn plan(manifest: &Manifest, servers: &[McpServer], prune: bool) -> Result<P
             (None, _) => out.actions.push(Action::CreateServer {
                 server: desired.name.clone(),
                 fields: desired.fields.clone(),
+                renamed_from: actual
+                    .iter()
+                    .find(|a| {
+                        a.server.fields.get("url") == desired.fields.get("url")
+                            && !manifest.servers.iter().any(|d| d.name == a.server.name)
+                    })
+                    .map(|a| format!("{:?} ({})", a.server.name, a.id)),
             }),
-            (Some(current), None) => out.actions.push(Action::ReplaceServer {
-                server: desired.name.clone(),
-                id: current.id.clone(),
-                changes: changes.unwrap_or_default(),
-                fields: desired.fields.clone(),
-            }),
+            (Some(current), None) => {
+                let changes = changes.unwrap_or_default();
+                out.actions.push(Action::ReplaceServer {
+                    server: desired.name.clone(),
+                    id: current.id.clone(),
+                    forced_by: changes
+                        .iter()
+                        .filter(|c| !updatable.contains(&c.field))
+                        .map(|c| c.field.clone())
+                        .collect(),
+                    dependent_agents: current.dependent_agents.clone(),
+                    changes,
+                    fields: desired.fields.clone(),
+                });
+            }
             (Some(current), Some(_)) => {
                 let changes = changes.unwrap_or_default();
                 if !changes.is_empty() {
@@ -318,6 +384,7 @@ fn children(
                 tool: tool.clone(),
                 policy: policy.clone(),
                 findings: Vec::new(),
+                unlisted: false,
             });
         }
     }
@@ -370,7 +437,56 @@ fn show(value: Option<&Value>) -> String {
     }
 }
 
+/// A value of a change; an absent one shows the default it stands for.
+fn show_or_default(value: Option<&Value>, default: Option<&Value>) -> String {
+    match (value, default) {
+        (None, Some(d)) => format!("(default: {})", show(Some(d))),
+        _ => show(value),
+    }
+}
+
 impl Plan {
+    /// Refuses, before anything is changed, a plan that replaces a server agents depend on
+    /// (unless `allow_replace`) or approves a tool its server does not list (unless the
+    /// tool is in `allow_unlisted`).
+    ///
+    /// # Errors
+    ///
+    /// What would be lost or approved blind, and the flag that allows it.
+    pub fn refuse_unsafe(
+        &self,
+        allow_replace: bool,
+        allow_unlisted: &[String],
+    ) -> Result<(), String> {
+        let mut refused = Vec::new();
+        for action in &self.actions {
+            match action {
+                Action::ReplaceServer {
+                    server,
+                    dependent_agents,
+                    ..
+                } if !allow_replace && !dependent_agents.is_empty() => refused.push(format!(
+                    "replacing {server:?} takes it from the agents that use it ({}); pass --allow-replace to go ahead",
+                    dependent_agents.join(", ")
+                )),
+                Action::Approve {
+                    server,
+                    tool,
+                    unlisted: true,
+                    ..
+                } if !allow_unlisted.contains(tool) => refused.push(format!(
+                    "{server:?} does not list a tool {tool:?}: fix the name in the manifest, or pass --allow-unlisted {tool:?} to approve it by name alone"
+                )),
+                _ => {}
+            }
+        }
+        if refused.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("nothing was changed:\n  {}", refused.join("\n  ")))
+        }
+    }
+
     /// Whether there is nothing to do.
     pub fn is_empty(&self) -> bool {
         self.actions.is_empty()
@@ -400,7 +516,25 @@ impl Plan {
             };
             let _ = writeln!(out, "{painted}");
             match action {
-                Action::CreateServer { fields, .. } | Action::CreateToolConfig { fields, .. } => {
+                Action::CreateServer {
+                    fields,
+                    renamed_from,
+                    ..
+                } => {
+                    if let Some(old) = renamed_from {
+                        let _ = writeln!(
+                            out,
+                            "    {}",
+                            style.yellow(&format!(
+                                "a rename of {old}? The API cannot rename a server in place: this creates a new server (a new id), and `--prune` deletes the old one, a replace"
+                            ))
+                        );
+                    }
+                    for (k, v) in fields {
+                        let _ = writeln!(out, "    {k}: {}", show(Some(v)));
+                    }
+                }
+                Action::CreateToolConfig { fields, .. } => {
                     for (k, v) in fields {
                         let _ = writeln!(out, "    {k}: {}", show(Some(v)));
                     }
@@ -413,8 +547,22 @@ impl Plan {
                             out,
                             "    {}: {} → {}",
                             c.field,
-                            show(c.from.as_ref()),
-                            show(c.to.as_ref())
+                            show_or_default(c.from.as_ref(), c.default.as_ref()),
+                            show_or_default(c.to.as_ref(), c.default.as_ref())
+                        );
+                    }
+                    if let Action::ReplaceServer {
+                        dependent_agents, ..
+                    } = action
+                        && !dependent_agents.is_empty()
+                    {
+                        let _ = writeln!(
+                            out,
+                            "    {}",
+                            style.red(&format!(
+                                "agents that use it lose it: {} (apply refuses unless --allow-replace)",
+                                dependent_agents.join(", ")
+                            ))
                         );
                     }
                 }
@@ -425,6 +573,9 @@ impl Plan {
                 }
                 _ => {}
             }
+        }
+        for warning in &self.warnings {
+            let _ = writeln!(out, "{}", style.yellow(&format!("warning: {warning}")));
         }
         if !self.unmanaged.is_empty() {
             let _ = writeln!(

@@ -5,7 +5,11 @@ use elevenlabs_mcp::{Client, McpServer, Operation};
 use serde_json::{Map, Value};
 
 use super::{Place, Request, Runner, place};
+use crate::error::CliError;
 use crate::manifest::schema;
+
+/// The flag of `servers create` that allows a name the workspace already has.
+pub const ALLOW_DUPLICATE_NAME: &str = "allow-duplicate-name";
 
 /// What a parameter is called on the command line and what its help says. The names are
 /// the spec's; the words are ours. A parameter this table does not know still gets an
@@ -259,6 +263,14 @@ fn command(operation: Operation, place: &Place, body: Option<fn() -> Value>) -> 
             cmd = cmd.after_help(shape.listing(type_name, &positional));
         }
     }
+    if operation == Operation::McpServersCreate {
+        cmd = cmd.arg(
+            Arg::new(ALLOW_DUPLICATE_NAME)
+                .long(ALLOW_DUPLICATE_NAME)
+                .action(ArgAction::SetTrue)
+                .help("Create the server even if the workspace has one of that name."),
+        );
+    }
     for name in operation.query_params() {
         let (value_name, help) = parameter(name);
         cmd = cmd.arg(
@@ -421,13 +433,15 @@ pub async fn request(
     client: &Client,
     operation: Operation,
     body_schema: Option<fn() -> Value>,
+    check: fn(&Value) -> Result<(), CliError>,
     matches: &ArgMatches,
-) -> Result<Built, String> {
+) -> Result<Built, CliError> {
     let mut request = Request::default();
     let mut context = Context::default();
     if let Some(schema) = body_schema {
         let shape = Shape::of(schema());
         let value = body(operation, &shape, matches)?;
+        check(&value)?;
         context.tool = value
             .get("tool_name")
             .and_then(Value::as_str)

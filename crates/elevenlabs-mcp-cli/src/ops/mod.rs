@@ -29,7 +29,7 @@ pub use show::Show;
 
 use crate::commands::Outcome;
 use crate::error::CliError;
-use crate::output::Style;
+use crate::output::Out;
 
 /// A request built from the command line: path parameters in order, query parameters, body.
 #[derive(Debug, Default)]
@@ -50,6 +50,9 @@ pub enum Runner {
     /// Built from the table and sent as it is.
     Derived {
         send: Send,
+        /// Checks a body against the operation's body type and the spec's rules, before
+        /// any request.
+        check: fn(&Value) -> Result<(), CliError>,
         /// The JSON Schema of the body type, when the operation takes a body.
         body: Option<fn() -> Value>,
         show: Show,
@@ -74,13 +77,7 @@ where
     E::Response: Serialize + std::marker::Send + 'static,
 {
     Box::pin(async move {
-        let body: Option<E::Body> = match request.body {
-            Some(value) => Some(
-                serde_path_to_error::deserialize(value)
-                    .map_err(|e| format!("`{}`: {}", e.path(), e.inner()))?,
-            ),
-            None => None,
-        };
+        let body = request.body.map(body_of::<E>).transpose()?;
         let path: Vec<&str> = request.path.iter().map(String::as_str).collect();
         let query: Vec<(&str, &str)> = request
             .query
@@ -98,6 +95,25 @@ where
     })
 }
 
+/// `value` as the body of `E`: its types, then the spec's rules (bounds, patterns).
+fn body_of<E: Endpoint>(value: Value) -> Result<E::Body, CliError>
+where
+    E::Body: Check + DeserializeOwned,
+{
+    let body: E::Body = serde_path_to_error::deserialize(value)
+        .map_err(|e| CliError::Input(format!("`{}`: {}", e.path(), e.inner())))?;
+    body.check(&mut elevenlabs_mcp::raw::check::FieldPath::root())
+        .map_err(|invalid| CliError::Input(format!("`{}`: {}", invalid.field, invalid.reason)))?;
+    Ok(body)
+}
+
+fn check<E: Endpoint>(value: &Value) -> Result<(), CliError>
+where
+    E::Body: Check + DeserializeOwned,
+{
+    body_of::<E>(value.clone()).map(drop)
+}
+
 fn derived<E: Endpoint>(show: Show) -> Runner
 where
     E::Body: Check + DeserializeOwned + schemars::JsonSchema,
@@ -105,6 +121,7 @@ where
 {
     Runner::Derived {
         send: send::<E>,
+        check: check::<E>,
         body: E::OPERATION
             .request_type()
             .map(|_| crate::manifest::schema::of::<E::Body> as fn() -> Value),
@@ -216,21 +233,76 @@ pub fn chosen(matches: &ArgMatches) -> Option<(Operation, &ArgMatches)> {
     })
 }
 
-/// Runs a derived operation's command.
-pub async fn run(
-    client: &Client,
-    operation: Operation,
-    matches: &ArgMatches,
-    json: bool,
-    style: Style,
-) -> Outcome {
-    let Runner::Derived { send, body, show } = place(operation).runner else {
+/// Runs a derived operation's command: the request is built (and checked) first; a write
+/// asks before it is sent.
+pub async fn run(client: &Client, operation: Operation, matches: &ArgMatches, out: Out) -> Outcome {
+    let place = place(operation);
+    let Runner::Derived {
+        send,
+        check,
+        body,
+        show,
+    } = place.runner
+    else {
         return Err(format!("{operation} is not a derived command").into());
     };
-    let built = args::request(client, operation, body, matches).await?;
+    let built = args::request(client, operation, body, check, matches).await?;
+    if operation == Operation::McpServersCreate && !matches.get_flag(args::ALLOW_DUPLICATE_NAME) {
+        refuse_a_taken_name(client, built.request.body.as_ref()).await?;
+    }
+    if operation.method() != "GET" {
+        crate::ask::confirm(&question(&place, &built.context), out.yes)?;
+    }
     let answer = send(client, built.request).await?;
-    show.print(&answer, &built.context, json, style)?;
+    show.print(&answer, &built.context, out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a write asks: the command, and what it acts on.
+fn question(place: &Place, context: &args::Context) -> String {
+    let mut on = Vec::new();
+    if let Some(server) = &context.server {
+        on.push(format!("server {:?} ({})", server.config.name, server.id));
+    }
+    if let Some(tool) = &context.tool {
+        on.push(format!("tool {tool:?}"));
+    }
+    let target = if on.is_empty() {
+        String::new()
+    } else {
+        format!(" on {}", on.join(", "))
+    };
+    format!("`{} {}`{target}?", place.group, place.verb)
+}
+
+/// Names identify servers (`SERVER` arguments, manifests): a second server of a name is
+/// refused unless the user says otherwise.
+async fn refuse_a_taken_name(client: &Client, body: Option<&Value>) -> Result<(), CliError> {
+    let Some(name) = body.and_then(|b| b["config"]["name"].as_str()) else {
+        return Ok(());
+    };
+    let servers = client
+        .mcp_servers()
+        .list()
+        .await
+        .map_err(|error| CliError::Api {
+            operation: Operation::McpServersList,
+            error,
+        })?;
+    let taken: Vec<&str> = servers
+        .iter()
+        .filter(|s| s.config.name == name)
+        .map(|s| s.id.as_str())
+        .collect();
+    if taken.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "the workspace already has a server named {name:?} ({}): names identify servers, so choose another name, change that server with `servers update`, or pass --{} to create a second one",
+        taken.join(", "),
+        args::ALLOW_DUPLICATE_NAME
+    )
+    .into())
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 //! and key–value lists are for people.
 
 use elevenlabs_mcp::{McpServer, ToolList};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::args::Context;
-use crate::output::{self, Style};
+use crate::output::{Out, Style};
 
 /// The presentation of an operation's answer.
 #[derive(Debug, Clone, Copy)]
@@ -48,8 +48,8 @@ pub fn server_row(s: &McpServer) -> Vec<String> {
 }
 
 /// One server as a table of one row.
-pub fn server_table(server: &McpServer, style: Style) -> String {
-    output::table(style, &SERVER_HEADER, &[server_row(server)])
+pub fn server_table(server: &McpServer, out: Out) -> String {
+    out.table(&SERVER_HEADER, &[server_row(server)])
 }
 
 /// An object's fields, one per line, nulls left out; nested values as indented YAML.
@@ -88,19 +88,14 @@ fn decode<T: serde::de::DeserializeOwned>(answer: &Value) -> Result<T, String> {
 }
 
 impl Show {
-    /// Prints `answer`.
+    /// Prints `answer`: as data with `--output json|yaml`, for people otherwise.
     ///
     /// # Errors
     ///
     /// The answer is not the shape this presentation reads, or the service could not list
     /// a server's tools.
-    pub fn print(
-        self,
-        answer: &Value,
-        context: &Context,
-        json: bool,
-        style: Style,
-    ) -> Result<(), String> {
+    pub fn print(self, answer: &Value, context: &Context, out: Out) -> Result<(), String> {
+        let style = out.style;
         let server_name = || {
             context
                 .server
@@ -108,22 +103,38 @@ impl Show {
                 .map(|s| s.config.name.clone())
                 .unwrap_or_default()
         };
-        if json {
-            println!("{}", output::json(answer));
+        let deleted = || {
+            json!({
+                "deleted": {
+                    "server": context.server.as_ref().map(|s| json!({"id": s.id, "name": s.config.name})),
+                    "tool": context.tool,
+                }
+            })
+        };
+        if out.machine().is_some() {
+            // A delete answers with nothing much: say what was deleted.
+            let data = match self {
+                Self::ServerDeleted | Self::ToolConfigDeleted => deleted(),
+                _ => answer.clone(),
+            };
+            out.data(&data);
             return Ok(());
         }
         match self {
             Self::ServerList => {
                 let list: Vec<McpServer> = decode(&answer["mcp_servers"])?;
                 let rows: Vec<Vec<String>> = list.iter().map(server_row).collect();
-                print!("{}", output::table(style, &SERVER_HEADER, &rows));
+                print!("{}", out.table(&SERVER_HEADER, &rows));
             }
-            Self::Server => print!("{}", server_table(&decode(answer)?, style)),
+            Self::Server => print!(
+                "{}",
+                out.table(&SERVER_HEADER, &[server_row(&decode(answer)?)])
+            ),
             Self::ServerDetail => {
                 println!(
                     "{}  {}",
                     style.bold("id"),
-                    answer["id"].as_str().unwrap_or("")
+                    crate::scan::chars::visible(answer["id"].as_str().unwrap_or(""), 120)
                 );
                 print!("{}", fields(&answer["config"], style));
             }
@@ -162,33 +173,59 @@ impl Show {
                         list.error_message.unwrap_or_default()
                     ));
                 }
-                let approved = context
-                    .server
-                    .as_ref()
-                    .map(crate::audit::approved)
-                    .unwrap_or_default();
-                let rows: Vec<Vec<String>> = list
-                    .tools
-                    .iter()
-                    .map(|t| {
-                        vec![
-                            t.name.clone(),
-                            if approved.contains(&t.name.as_str()) {
-                                "yes"
-                            } else {
-                                "no"
-                            }
-                            .to_owned(),
-                            t.description.clone().unwrap_or_default(),
-                        ]
-                    })
-                    .collect();
+                let rows = tool_rows(context.server.as_ref(), &list.tools);
                 print!(
                     "{}",
-                    output::table(style, &["TOOL", "APPROVED", "DESCRIPTION"], &rows)
+                    out.table(&["TOOL", "APPROVAL", "DEFINITION", "DESCRIPTION"], &rows)
                 );
             }
         }
         Ok(())
     }
+}
+
+/// One row per tool: its approval on the server (the policy, or `-`), and whether its
+/// definition is still the one the lock file pinned. The service does not publish how it
+/// hashes an approved definition, so the lock (`tools pin`) is what a change is seen
+/// against: `as pinned`, `CHANGED since pinned`, or `not pinned`.
+fn tool_rows(server: Option<&McpServer>, tools: &[elevenlabs_mcp::Tool]) -> Vec<Vec<String>> {
+    let lock = match crate::audit::read_lock(std::path::Path::new(crate::audit::DEFAULT_LOCK)) {
+        Ok(lock) => Some(lock),
+        Err(e) => {
+            eprintln!("warning: {e}; tool definitions are shown as not pinned");
+            None
+        }
+    };
+    let pinned = server.and_then(|s| lock.as_ref()?.servers.get(&s.config.name));
+    let approvals: Vec<&elevenlabs_mcp::ToolApprovalHash> = server
+        .and_then(|s| s.config.tool_approval_hashes.as_ref())
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    tools
+        .iter()
+        .map(|t| {
+            let approval = approvals
+                .iter()
+                .find(|a| a.tool_name == t.name)
+                .map_or_else(
+                    || "-".to_owned(),
+                    |a| {
+                        a.approval_policy
+                            .as_ref()
+                            .map_or_else(|| "approved".to_owned(), ToString::to_string)
+                    },
+                );
+            let definition = match pinned.and_then(|p| p.tools.get(&t.name)) {
+                Some(pin) if pin.sha256 == crate::audit::pin(t).sha256 => "as pinned",
+                Some(_) => "CHANGED since pinned",
+                None => "not pinned",
+            };
+            vec![
+                t.name.clone(),
+                approval,
+                definition.to_owned(),
+                t.description.clone().unwrap_or_default(),
+            ]
+        })
+        .collect()
 }

@@ -12,3 +12,14 @@ pub fn cli(base_url: &str) -> Command {
         .env_remove("ELEVEN_API_KEY");
     cmd
 }
+
+/// The binary, pointed at `base_url`, answering `yes` to every question: for the tests that
+/// are about something else than asking. `--yes` is added unless `args` has it.
+pub fn cli_yes(base_url: &str, args: &[&str]) -> Command {
+    let mut cmd = cli(base_url);
+    if !args.iter().any(|a| *a == "--yes" || *a == "-y") {
+        cmd.arg("--yes");
+    }
+    cmd.args(args);
+    cmd
+}
