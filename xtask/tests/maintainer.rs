@@ -280,6 +280,7 @@ fn the_command_line_carries_the_fields(ws: &Path) {
 
     cli(
         &[
+            "--yes",
             "servers",
             "create",
             "Docs",

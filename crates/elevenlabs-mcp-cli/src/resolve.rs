@@ -46,7 +46,13 @@ pub fn among(servers: &[McpServer], reference: &str) -> Result<McpServer, String
         .collect();
     match named.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(format!("no server has the id or name {reference:?}")),
+        [] => {
+            let hint =
+                crate::ops::nearest(reference, servers.iter().map(|s| s.config.name.as_str()))
+                    .map(|n| format!("; did you mean {n:?}?"))
+                    .unwrap_or_default();
+            Err(format!("no server has the id or name {reference:?}{hint}"))
+        }
         many => {
             let list: Vec<String> = many
                 .iter()

@@ -5,7 +5,6 @@
 mod common;
 
 use assert_cmd::Command;
-use common::cli;
 use std::path::Path;
 use std::process::Output;
 

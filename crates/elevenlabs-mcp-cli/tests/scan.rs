@@ -5,7 +5,6 @@
 
 mod common;
 
-use common::cli;
 use std::process::Output;
 
 use elevenlabs_mcp_emulator::{Emulator, EmulatorBuilder};

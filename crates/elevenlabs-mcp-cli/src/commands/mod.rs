@@ -92,6 +92,13 @@ async fn run(cli: Cli, out: output::Out) -> Outcome {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Completions { shell } => {
+            no_data(out, "completions")?;
+            // The whole tree, the commands derived from the operation table included.
+            let mut app = crate::ops::attach(<Cli as clap::CommandFactory>::command());
+            clap_complete::generate(shell, &mut app, "elevenlabs-mcp", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Tools(cmd) => tools::tools(&connect()?, cmd, out).await,
         Command::Approvals(cmd) => approvals::approvals(&connect()?, cmd, out).await,
         Command::Pull { file, force } => pull(&connect()?, file.as_deref(), force, out).await,

@@ -241,7 +241,10 @@ fn read_server(
                 } else {
                     join(path, &inner)
                 };
-                r.problem(&at, e.into_inner().to_string());
+                r.problem(
+                    &at,
+                    crate::fields::explain_type(&e.into_inner().to_string()),
+                );
                 return None;
             }
         };
@@ -252,7 +255,10 @@ fn read_server(
             .field
             .strip_prefix("config.")
             .unwrap_or(&invalid.field);
-        r.problem(&join(path, field), invalid.reason);
+        r.problem(
+            &join(path, field),
+            crate::fields::explain_rule(&invalid.reason),
+        );
     }
     let mut unknown = Vec::new();
     schema::unknown_enum_values(
@@ -397,7 +403,10 @@ fn read_tool_configs(
                 } else {
                     join(&at, &inner)
                 };
-                r.problem(&spot, e.into_inner().to_string());
+                r.problem(
+                    &spot,
+                    crate::fields::explain_type(&e.into_inner().to_string()),
+                );
                 ok = false;
                 continue;
             }
@@ -405,7 +414,7 @@ fn read_tool_configs(
         if let Err(invalid) = typed.check(&mut FieldPath::root()) {
             r.problem(
                 &join(&at, &entry::manifest_path(&invalid.field)),
-                invalid.reason,
+                crate::fields::explain_rule(&invalid.reason),
             );
             ok = false;
             continue;

@@ -100,10 +100,15 @@ fn body_of<E: Endpoint>(value: Value) -> Result<E::Body, CliError>
 where
     E::Body: Check + DeserializeOwned,
 {
-    let body: E::Body = serde_path_to_error::deserialize(value)
-        .map_err(|e| CliError::Input(format!("`{}`: {}", e.path(), e.inner())))?;
+    let body: E::Body = serde_path_to_error::deserialize(value).map_err(|e| {
+        let said = crate::fields::explain_type(&e.inner().to_string());
+        CliError::Input(format!("`{}`: {said}", e.path()))
+    })?;
     body.check(&mut elevenlabs_mcp::raw::check::FieldPath::root())
-        .map_err(|invalid| CliError::Input(format!("`{}`: {}", invalid.field, invalid.reason)))?;
+        .map_err(|invalid| {
+            let said = crate::fields::explain_rule(&invalid.reason);
+            CliError::Input(format!("`{}`: {said}", invalid.field))
+        })?;
     Ok(body)
 }
 
@@ -343,6 +348,27 @@ mod tests {
                 assert!(help.contains(&flag), "{operation}: {flag} in\n{help}");
             }
         }
+    }
+
+    #[test]
+    fn every_positional_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_positionals() {
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} <{}>", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(
+            &attach(crate::cli::Cli::command()),
+            "elevenlabs-mcp",
+            &mut missing,
+        );
+        assert!(missing.is_empty(), "no help: {missing:?}");
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! What the binary's tests share: the binary, aimed at a base URL, with no key of the
 //! caller's and no colours.
 
+// Each test binary uses a part of this module.
+#![allow(dead_code)]
+
 use assert_cmd::Command;
 
 /// The binary, pointed at `base_url`.
