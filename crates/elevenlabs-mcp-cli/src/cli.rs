@@ -138,7 +138,9 @@ pub enum Command {
     /// The manifest's format.
     #[command(subcommand)]
     Manifest(ManifestCommand),
-    /// Print a completion script for a shell: `elevenlabs-mcp completions bash >
+    /// Print a completion script for a shell.
+    ///
+    /// `elevenlabs-mcp completions bash >
     /// ~/.local/share/bash-completion/completions/elevenlabs-mcp` (zsh: into a directory of
     /// `$fpath` as `_elevenlabs-mcp`; fish: `~/.config/fish/completions/elevenlabs-mcp.fish`;
     /// PowerShell: add it to `$PROFILE`).

@@ -35,11 +35,7 @@ fn ok(url: &str, args: &[&str], code: i32) -> String {
 
 /// Runs as given, with no terminal (standard input closed).
 fn bare(url: &str, args: &[&str]) -> Output {
-    cli(url)
-        .args(args)
-        .write_stdin("")
-        .output()
-        .expect("runs")
+    cli(url).args(args).write_stdin("").output().expect("runs")
 }
 
 fn names(url: &str) -> Vec<String> {
