@@ -296,6 +296,7 @@ async fn one_output_contract() {
         &["emulator", "--json"][..],
         &["pull", "--output", "table"],
         &["completions", "bash", "--json"],
+        &["manifest", "schema", "--output", "table"],
     ] {
         let out = cli(&url).args(args).output().expect("runs");
         assert_eq!(out.status.code(), Some(1), "{args:?}");
@@ -398,6 +399,19 @@ async fn messages_say_what_to_do() {
         err.contains("Did you mean `response_timeout_secs`?"),
         "{err}"
     );
+    // A write says what it changed.
+    let shown = ok(
+        &url,
+        &[
+            "servers",
+            "update",
+            "Docs",
+            "--set",
+            "response_timeout_secs=90",
+        ],
+        0,
+    );
+    assert!(shown.contains("changed: response_timeout_secs"), "{shown}");
     let err = said(&["servers", "get", "Dcos"]);
     assert!(err.contains("did you mean \"Docs\"?"), "{err}");
     let err = said(&[

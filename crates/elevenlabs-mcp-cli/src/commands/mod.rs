@@ -85,6 +85,12 @@ async fn run(cli: Cli, out: output::Out) -> Outcome {
         }
         Command::Manifest(ManifestCommand::Schema) => {
             // JSON unless YAML is asked for: the schema is data, not a table.
+            if out.format == Some(crate::cli::Format::Table) {
+                return Err(
+                    "`manifest schema` prints a JSON Schema: --output json (the default) or yaml"
+                        .into(),
+                );
+            }
             if out.format == Some(crate::cli::Format::Yaml) {
                 print!("{}", output::yaml(&schema::manifest()));
             } else {

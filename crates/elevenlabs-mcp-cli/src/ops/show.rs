@@ -83,6 +83,37 @@ fn fields(value: &Value, style: Style) -> String {
     out
 }
 
+/// The top-level fields that differ between `before` and `after`, one line each:
+/// `changed: field: old → new` (what a write did, as the service answered it).
+fn changed(before: &Value, after: &Value, style: Style) -> String {
+    let empty = serde_json::Map::new();
+    let (b, a) = (
+        before.as_object().unwrap_or(&empty),
+        after.as_object().unwrap_or(&empty),
+    );
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let show = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => "(none)".to_owned(),
+        Some(Value::String(s)) => crate::scan::chars::visible(s, 120),
+        Some(other) => crate::scan::chars::visible(&other.to_string(), 120),
+    };
+    let mut out = String::new();
+    for key in keys {
+        let (x, y) = (b.get(key), a.get(key));
+        if x.filter(|v| !v.is_null()) != y.filter(|v| !v.is_null()) {
+            out.push_str(&style.yellow(&format!(
+                "changed: {}: {} → {}\n",
+                crate::scan::chars::visible(key, 120),
+                show(x),
+                show(y)
+            )));
+        }
+    }
+    out
+}
+
 fn decode<T: serde::de::DeserializeOwned>(answer: &Value) -> Result<T, String> {
     serde_json::from_value(answer.clone()).map_err(|e| format!("the answer did not decode: {e}"))
 }
@@ -126,10 +157,16 @@ impl Show {
                 let rows: Vec<Vec<String>> = list.iter().map(server_row).collect();
                 print!("{}", out.table(&SERVER_HEADER, &rows));
             }
-            Self::Server => print!(
-                "{}",
-                out.table(&SERVER_HEADER, &[server_row(&decode(answer)?)])
-            ),
+            Self::Server => {
+                print!(
+                    "{}",
+                    out.table(&SERVER_HEADER, &[server_row(&decode(answer)?)])
+                );
+                if let Some(before) = &context.server {
+                    let before = serde_json::to_value(&before.config).unwrap_or_default();
+                    print!("{}", changed(&before, &answer["config"], style));
+                }
+            }
             Self::ServerDetail => {
                 println!(
                     "{}  {}",
@@ -156,6 +193,18 @@ impl Show {
                     .find(|o| o["tool_name"] == tool);
                 if let Some(entry) = entry {
                     print!("{}", fields(entry, style));
+                }
+                // An update says what it changed; the server read before it has the old.
+                let before = context.server.as_ref().and_then(|s| {
+                    s.config
+                        .tool_config_overrides
+                        .iter()
+                        .flatten()
+                        .find(|o| o.tool_name == tool)
+                });
+                if let (Some(before), Some(after)) = (before, entry) {
+                    let before = serde_json::to_value(before).unwrap_or_default();
+                    print!("{}", changed(&before, after, style));
                 }
             }
             Self::ToolConfig => print!("{}", fields(answer, style)),
