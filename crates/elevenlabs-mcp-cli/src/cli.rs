@@ -14,7 +14,7 @@ use elevenlabs_mcp::Environment;
 #[derive(Debug, Parser)]
 #[command(name = "elevenlabs-mcp", version, propagate_version = true)]
 #[command(
-    after_help = "Start here:\n  elevenlabs-mcp emulator                      a local API, no account needed\n  elevenlabs-mcp --base-url URL servers list    what the workspace has\n  elevenlabs-mcp --base-url URL pull -o servers.yaml\n  elevenlabs-mcp --base-url URL plan -f servers.yaml\n  elevenlabs-mcp --base-url URL apply -f servers.yaml"
+    after_help = "Start here:\n  elevenlabs-mcp emulator                      a local API, no account needed\n  elevenlabs-mcp --base-url URL servers list    what the workspace has\n  elevenlabs-mcp --base-url URL pull -f servers.yaml\n  elevenlabs-mcp --base-url URL plan -f servers.yaml\n  elevenlabs-mcp --base-url URL apply -f servers.yaml"
 )]
 pub struct Cli {
     #[command(flatten)]
