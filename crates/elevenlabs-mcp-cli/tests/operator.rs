@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Output;
 
 use common::{cli, cli_yes};
-use elevenlabs_mcp_emulator::{Emulator, EmulatorBuilder};
+use elevenlabs_mcp_emulator::{Emulator, EmulatorBuilder, Fault, FaultRule, Operation};
 use serde_json::Value;
 
 async fn start(builder: EmulatorBuilder) -> Emulator {
@@ -426,6 +426,12 @@ async fn messages_say_what_to_do() {
     ok(&url, &["tool-configs", "create", "Docs", "search_docs"], 0);
     let err = said(&["tool-configs", "create", "Docs", "search_docs"]);
     assert!(err.contains("tool-configs update"), "{err}");
+    // A create whose answer was lost may have created the server: the message says so.
+    emulator
+        .faults()
+        .add(FaultRule::on(Operation::McpServersCreate, Fault::StoreThenFail(502)).times(1));
+    let err = said(&["servers", "create", "Lost", "https://lost.example/mcp"]);
+    assert!(err.contains("may have carried it out"), "{err}");
     let out = cli(&url)
         .args(["--base-url", "127.0.0.1:1", "servers", "list"])
         .output()
