@@ -4,8 +4,9 @@
 
 mod common;
 
+use common::write;
+
 use assert_cmd::Command;
-use std::path::Path;
 use std::process::Output;
 
 use elevenlabs_mcp_emulator::{Emulator, EmulatorBuilder, Fault, FaultRule, Operation};
@@ -61,12 +62,6 @@ servers:
   - name: Tickets
     url: https://tickets.example.com/mcp
 ";
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write");
-    path.display().to_string()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_as_a_command() {

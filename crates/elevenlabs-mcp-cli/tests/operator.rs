@@ -3,15 +3,26 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Output;
 
-use common::{cli, cli_yes};
+use common::{cli, cli_yes, write};
 use elevenlabs_mcp_emulator::{Emulator, EmulatorBuilder, Fault, FaultRule, Operation};
 use serde_json::Value;
 
 async fn start(builder: EmulatorBuilder) -> Emulator {
     builder.start().await.expect("emulator")
+}
+
+/// An emulator whose workspace has one server, `Docs`.
+async fn with_docs() -> (Emulator, String) {
+    let emulator = start(Emulator::builder()).await;
+    let url = emulator.base_url();
+    ok(
+        &url,
+        &["servers", "create", "Docs", "https://docs.example/mcp"],
+        0,
+    );
+    (emulator, url)
 }
 
 fn text(out: &Output) -> (String, String) {
@@ -47,12 +58,6 @@ fn names(url: &str) -> Vec<String> {
         .flatten()
         .map(|s| s["config"]["name"].as_str().unwrap_or_default().to_owned())
         .collect()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write");
-    path.display().to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -94,13 +99,7 @@ async fn changes_are_refused_without_a_terminal_or_yes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_a_terminal_only_yes_goes_ahead_and_no_exits_1() {
     use rexpect::process::wait::WaitStatus;
-    let emulator = start(Emulator::builder()).await;
-    let url = emulator.base_url();
-    ok(
-        &url,
-        &["servers", "create", "Docs", "https://docs.example/mcp"],
-        0,
-    );
+    let (_emulator, url) = with_docs().await;
     let answer = |reply: &str| {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("elevenlabs-mcp"));
         cmd.args(["servers", "delete", "Docs"])
@@ -305,13 +304,7 @@ async fn one_output_contract() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plan_checks_tool_names_and_apply_does_not_approve_a_typo() {
-    let emulator = start(Emulator::builder()).await;
-    let url = emulator.base_url();
-    ok(
-        &url,
-        &["servers", "create", "Docs", "https://docs.example/mcp"],
-        0,
-    );
+    let (_emulator, url) = with_docs().await;
     let dir = tempfile::tempdir().expect("dir");
     let manifest = write(
         dir.path(),
@@ -349,13 +342,7 @@ async fn plan_checks_tool_names_and_apply_does_not_approve_a_typo() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_say_what_to_do() {
-    let emulator = start(Emulator::builder()).await;
-    let url = emulator.base_url();
-    ok(
-        &url,
-        &["servers", "create", "Docs", "https://docs.example/mcp"],
-        0,
-    );
+    let (emulator, url) = with_docs().await;
     let said = |args: &[&str]| {
         let out = cli_yes(&url, args).output().expect("runs");
         assert_eq!(out.status.code(), Some(1), "{args:?}");

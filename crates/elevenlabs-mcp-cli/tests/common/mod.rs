@@ -26,3 +26,10 @@ pub fn cli_yes(base_url: &str, args: &[&str]) -> Command {
     cmd.args(args);
     cmd
 }
+
+/// Writes `text` to `dir/name`; the path, as text for an argument.
+pub fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path.display().to_string()
+}
