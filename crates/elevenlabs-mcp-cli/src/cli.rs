@@ -56,6 +56,15 @@ pub struct Globals {
     /// No colours (they are off anyway when the output is not a terminal, or NO_COLOR is set).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Never more than N calls in flight, whatever the workspace allows: leaves room for
+    /// the workspace's other users (production traffic, other jobs). Without it the
+    /// command takes a share of the workspace's limit that gives way to others.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_concurrency: Option<u16>,
+    /// How long one call may wait, in all, for room when the workspace's limit of calls in
+    /// flight is full (others are using it), before the command gives up.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit_wait: u64,
 }
 
 /// The formats of `--output`.

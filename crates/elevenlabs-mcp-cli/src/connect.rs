@@ -2,28 +2,33 @@
 //! from `--host` or `--base-url` / `ELEVENLABS_BASE_URL`. The variables, the hosts and the
 //! loopback rule are the SDK's.
 
+use std::time::Duration;
+
 use elevenlabs_mcp::{
-    API_KEY_FALLBACK_VAR, API_KEY_VAR, ApiKey, BASE_URL_VAR, Client, Environment, is_loopback_http,
+    API_KEY_FALLBACK_VAR, API_KEY_VAR, ApiKey, BASE_URL_VAR, Client, RetryPolicy, is_loopback_http,
 };
+
+use crate::cli::Globals;
 
 /// The key used against a local emulator when none is set: the emulator takes any key.
 const EMULATOR_KEY: &str = "local-emulator";
 
-/// Retries of a call refused for being over the workspace's limit, or failed in a way that
-/// cannot have applied. Many more than the SDK's default: runs that overlap (two CI jobs)
-/// share the workspace's limit, each keeping as many calls in flight as the limit allows, so
-/// a call is refused (429, which the service did not carry out) until one of the other
-/// run's calls ends. The SDK's 60 s budget of waiting still bounds the whole.
-const RETRIES: u32 = 40;
+/// Retries of a call that failed in a way that can be retried (a connection not made, a
+/// 5xx on a call that may be repeated, `system_busy`). Refusals for the workspace's shared
+/// limit are not counted here: they are waited out within `--limit-wait`, because runs
+/// that overlap (two CI jobs, production traffic) share that limit, and a command behind
+/// them should take longer, not fail.
+const RETRIES: u32 = 4;
 
-/// A client for the chosen host.
+/// A client for the host the global flags choose, paced as they say.
 ///
 /// # Errors
 ///
 /// No key is set (the message says how to set one, or how to try everything against a
 /// local emulator), or the base URL is refused.
-pub fn client(host: Option<Environment>, base_url: Option<&str>) -> Result<Client, String> {
-    let base_url = base_url.map(str::to_owned).or_else(|| {
+pub fn client(globals: &Globals) -> Result<Client, String> {
+    let host = globals.environment();
+    let base_url = globals.base_url.clone().or_else(|| {
         std::env::var(BASE_URL_VAR)
             .ok()
             .filter(|u| !u.trim().is_empty())
@@ -49,7 +54,14 @@ pub fn client(host: Option<Environment>, base_url: Option<&str>) -> Result<Clien
             ));
         }
     };
-    let mut builder = Client::builder().api_key(key).max_retries(RETRIES);
+    let mut builder = Client::builder().api_key(key).retry_policy(
+        RetryPolicy::default()
+            .max_retries(RETRIES)
+            .max_limit_wait(Duration::from_secs(globals.limit_wait)),
+    );
+    if let Some(n) = globals.max_concurrency {
+        builder = builder.max_concurrency(Some(usize::from(n)));
+    }
     if let Some(host) = host {
         builder = builder.environment(host);
     }

@@ -484,9 +484,17 @@ async fn apply_under_faults_converges_with_one_server_per_name() {
         "the lost create was found, not repeated: {err}"
     );
 
-    // The next run: the connection of an override's create drops (nothing stored). The
-    // first run stopped before that override (servers run at once, so which other steps it
-    // finished is not fixed), and a POST that may have arrived is not repeated.
+    // The lost create carried the server's tool config in its body, so it exists. The next
+    // run adds a config to that server, and the connection of its create drops (nothing
+    // stored): a POST that may have arrived is not repeated.
+    let manifest = write(
+        dir.path(),
+        "servers.yaml",
+        &MANIFEST.replace(
+            "      - {tool: search_docs, response_timeout_secs: 60}\n",
+            "      - {tool: search_docs, response_timeout_secs: 60}\n      - {tool: create_ticket, response_timeout_secs: 90}\n",
+        ),
+    );
     faults.add(
         FaultRule::on(
             Operation::McpServersToolConfigsCreate,

@@ -100,11 +100,12 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// How many calls this client keeps in flight at once now: the workspace's limit as
-    /// learned from the service (1 until an answer states it), the fixed number given to
+    /// The most calls this client keeps in flight at once: the workspace's limit as learned
+    /// from the service (1 until an answer states it), lowered to the cap given to
     /// [`ClientBuilder::max_concurrency`], or `None` when the limiter is off or the service
-    /// states no limit. Work that fans out (one task per server) can size itself by it, so
-    /// that no task waits on a slot while holding others back.
+    /// states no limit. The client's own share, [`concurrency_window`](Self::concurrency_window),
+    /// adapts below it. Work that fans out (one task per server) can size itself by it, so
+    /// that there is always work queued for the window to take.
     ///
     /// ```
     /// use elevenlabs_mcp::Client;
@@ -116,8 +117,48 @@ impl Client {
         self.inner
             .limiter
             .as_ref()
-            .map(crate::limit::Limiter::capacity)
+            .map(crate::limit::Limiter::ceiling)
             .filter(|&n| n < crate::limit::UNLIMITED)
+    }
+
+    /// How many calls this client allows itself in flight now: its share of the workspace's
+    /// limit, which grows while the service's answers show room and shrinks when others'
+    /// calls fill the workspace or a call is refused for the limit (the rule is in
+    /// [`ClientBuilder::max_concurrency`]). `None` when the limiter is off or the service
+    /// states no limit.
+    ///
+    /// ```
+    /// use elevenlabs_mcp::Client;
+    /// let client = Client::builder().api_key("sk_example").build()?;
+    /// assert_eq!(client.concurrency_window(), Some(1), "the first call goes alone");
+    /// # Ok::<(), elevenlabs_mcp::Error>(())
+    /// ```
+    pub fn concurrency_window(&self) -> Option<usize> {
+        self.inner
+            .limiter
+            .as_ref()
+            .map(crate::limit::Limiter::window)
+            .filter(|&n| n < crate::limit::UNLIMITED)
+    }
+
+    /// Whether any answer to this client (or its clones) since `at` showed calls of others
+    /// in flight in the workspace (`current-concurrent-requests` above this client's own),
+    /// or refused a call for the workspace's limit: another process with the key was at
+    /// work. Work that must not race other writers can use it to decide whether what it
+    /// read earlier still stands (`apply` lists the workspace again before a create only
+    /// then). Always `true` when the limiter is off: nothing is known.
+    ///
+    /// ```
+    /// use elevenlabs_mcp::Client;
+    /// let client = Client::builder().api_key("sk_example").build()?;
+    /// assert!(!client.saw_others_since(std::time::Instant::now()));
+    /// # Ok::<(), elevenlabs_mcp::Error>(())
+    /// ```
+    pub fn saw_others_since(&self, at: std::time::Instant) -> bool {
+        self.inner
+            .limiter
+            .as_ref()
+            .is_none_or(|limiter| limiter.saw_others_since(at))
     }
 }
 
@@ -267,12 +308,26 @@ impl ClientBuilder {
         self
     }
 
-    /// How many calls this client (and its clones) keeps in flight at once. By default it
-    /// learns the workspace's limit from the service's `maximum-concurrent-requests` (its
-    /// first call goes alone; an answer without the header lifts the limit) and queues the
-    /// calls over it, in order, until one of its own finishes. `Some(n)` fixes the limit at
-    /// `n` (at least 1) whatever the service says; `None` turns the limiter off, so that
-    /// every call is sent at once and a 429 `too_many_concurrent_requests` is retried.
+    /// How many calls this client (and its clones) keeps in flight at once.
+    ///
+    /// The service limits the whole workspace by requests in flight, and every process with
+    /// the key shares that limit: other CI jobs, other runs, the team's production traffic.
+    /// So by default the client learns the limit from `maximum-concurrent-requests` (its
+    /// first call goes alone; an answer without the header lifts the limit) and treats it
+    /// as a ceiling, not an allowance: it keeps a window of its own below it, which grows
+    /// while the answers' `current-concurrent-requests` leave room beyond its own calls, and
+    /// shrinks when others fill the workspace or a call is refused for the limit. Several
+    /// clients settle on shares of the limit, and a foreign load keeps a slot of margin.
+    /// The rule (additive increase, multiplicative decrease on the stated occupancy) and
+    /// why it was chosen over latency-based limiters are in the crate's `limit` module.
+    /// Calls over the window wait, in order, for one of this client's own to finish; a call
+    /// refused for the limit waits for room within
+    /// [`RetryPolicy::max_limit_wait`](crate::RetryPolicy::max_limit_wait).
+    ///
+    /// `Some(n)` is a hard cap: never more than `n` (at least 1) in flight, starting with
+    /// `n`, and the window still gives way below it. `None` turns the limiter off, so that
+    /// every call is sent at once and a 429 `too_many_concurrent_requests` is retried as
+    /// any other 429.
     ///
     /// ```
     /// use elevenlabs_mcp::Client;
@@ -371,7 +426,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 limiter: match self.max_concurrency {
                     None => Some(crate::limit::Limiter::new(crate::limit::Mode::Learn)),
-                    Some(Some(n)) => Some(crate::limit::Limiter::new(crate::limit::Mode::Fixed(n))),
+                    Some(Some(n)) => Some(crate::limit::Limiter::new(crate::limit::Mode::Cap(n))),
                     Some(None) => None,
                 },
                 secret: key.expose().trim().as_bytes().to_vec(),

@@ -70,6 +70,8 @@ pub struct RawResponse {
     /// Whether an earlier attempt of the same call may have reached the server and been
     /// applied (it timed out, its connection broke, or it was answered 408 or 5xx).
     earlier_attempt_may_have_applied: bool,
+    /// How long the call waited for room under the workspace's limit before this answer.
+    waited_for_room: Duration,
 }
 
 impl RawResponse {
@@ -120,12 +122,15 @@ impl RawResponse {
                     .map(|l| crate::errors::visible(l.as_bytes())),
             })
         } else {
-            Err(Error::Api(Box::new(crate::ApiError::from_parts(
+            let mut error = crate::ApiError::from_parts(
                 self.status,
                 &self.headers,
                 &self.body,
                 SystemTime::now(),
-            ))))
+            );
+            error.waited_for_room =
+                (self.waited_for_room > Duration::ZERO).then_some(self.waited_for_room);
+            Err(Error::Api(Box::new(error)))
         }
     }
 }
@@ -171,6 +176,10 @@ impl Inner {
         let mut attempt: u32 = 0;
         let mut waited = Duration::ZERO;
         let mut may_have_applied = false;
+        // Refusals for the workspace's shared limit: waited out within their own budget,
+        // not counted as retries.
+        let mut refusals: u32 = 0;
+        let mut waited_for_room = Duration::ZERO;
         loop {
             attempt += 1;
             // Bodies at debug level, cut to an excerpt: the key travels in a header, never
@@ -188,9 +197,28 @@ impl Inner {
             }
             if let Attempt::Answered(r) = &mut outcome {
                 r.earlier_attempt_may_have_applied = may_have_applied;
+                r.waited_for_room = waited_for_room;
             }
             span.record("attempt", attempt);
-            let mut wait_for_a_slot = false;
+            if let (Some(limiter), Attempt::Answered(r)) = (&self.limiter, &outcome)
+                && is_refused_for_the_limit(r)
+            {
+                // Over the workspace's limit of calls in flight: nothing was carried out,
+                // and what is missing is room, not time. Wait for it, within the budget.
+                let budget = self.retry.limit_wait();
+                if waited_for_room < budget {
+                    refusals += 1;
+                    tracing::debug!(
+                        attempt,
+                        refusals,
+                        "refused for the workspace's limit; waiting for room"
+                    );
+                    waited_for_room += limiter
+                        .wait_for_room(refusals, budget - waited_for_room)
+                        .await;
+                    continue;
+                }
+            }
             let (failure, hint) = match &outcome {
                 Attempt::TooLarge(_) => (None, None),
                 Attempt::Answered(r) => {
@@ -201,14 +229,10 @@ impl Inner {
                     if r.status.is_success() {
                         (None, None)
                     } else {
-                        let hint = retry_after(&r.headers, SystemTime::now());
-                        // Over the workspace's limit of calls in flight: what is missing is
-                        // a slot, so wait for one of our own calls to finish, not a backoff.
-                        wait_for_a_slot = r.status == StatusCode::TOO_MANY_REQUESTS
-                            && self.limiter.is_some()
-                            && crate::RateLimit::of_body(&r.body)
-                                == crate::RateLimit::TooManyConcurrentRequests;
-                        (Some(Failure::Status(r.status)), hint)
+                        (
+                            Some(Failure::Status(r.status)),
+                            retry_after(&r.headers, SystemTime::now()),
+                        )
                     }
                 }
                 Attempt::Failed(e) if e.is_connect() && !e.is_timeout() => {
@@ -216,11 +240,13 @@ impl Inner {
                 }
                 Attempt::Failed(_) => (Some(Failure::MaybeSent), None),
             };
-            let wait = failure.and_then(|failure| {
+            let limit_exhausted = refusals > 0
+                && matches!(&outcome, Attempt::Answered(r) if is_refused_for_the_limit(r));
+            let wait = failure.filter(|_| !limit_exhausted).and_then(|failure| {
                 next_wait(
                     &self.retry,
                     max_retries,
-                    attempt,
+                    attempt - refusals,
                     waited,
                     repeatable,
                     failure,
@@ -246,26 +272,18 @@ impl Inner {
                 Some(Failure::Status(status)) => crate::errors::status_may_have_applied(status),
                 _ => false,
             };
-            match (&self.limiter, wait_for_a_slot) {
-                (Some(limiter), true) => {
-                    let start = Instant::now();
-                    limiter.wait_for_a_finish(wait).await;
-                    waited += start.elapsed();
-                }
-                _ => {
-                    waited += wait;
-                    tokio::time::sleep(wait).await;
-                }
-            }
+            waited += wait;
+            tokio::time::sleep(wait).await;
         }
     }
 
     async fn attempt(&self, call: &Call, options: &CallOptions) -> Attempt {
         // Held until the answer is read: the workspace counts the request until then.
-        let _slot = match &self.limiter {
+        let slot = match &self.limiter {
             Some(limiter) => Some(limiter.acquire().await),
             None => None,
         };
+        let sent = Instant::now();
         let url = format!("{}{}", self.base_url, call.path);
         let mut request = self
             .http
@@ -291,25 +309,49 @@ impl Inner {
         };
         let status = response.status();
         let headers = response.headers().clone();
-        if let Some(limiter) = &self.limiter {
-            limiter.observe(&headers);
-        }
         let limit = if status.is_success() {
             options.max_response_body.unwrap_or(self.max_response_body)
         } else {
             ERROR_BODY_LIMIT
         };
-        match read_body(response, limit).await {
+        let outcome = match read_body(response, limit).await {
             Ok(Body::Whole(body) | Body::Cut(body)) => Attempt::Answered(RawResponse {
                 status,
                 headers,
                 body: scrub(body, &self.secret),
                 earlier_attempt_may_have_applied: false,
+                waited_for_room: Duration::ZERO,
             }),
             Ok(Body::TooLarge) => Attempt::TooLarge(Error::ResponseTooLarge { limit, status }),
             Err(e) => Attempt::Failed(e),
+        };
+        if let (Some(limiter), Some(slot)) = (&self.limiter, &slot) {
+            // An answer too large to keep still counts: its headers were not kept.
+            let empty = HeaderMap::new();
+            let (headers, refused) = match &outcome {
+                Attempt::Answered(r) => (&r.headers, is_refused_for_the_limit(r)),
+                _ => (&empty, false),
+            };
+            if !matches!(outcome, Attempt::Failed(_)) {
+                limiter.observe(
+                    slot,
+                    crate::limit::Answer {
+                        headers,
+                        refused,
+                        took: sent.elapsed(),
+                    },
+                );
+            }
         }
+        outcome
     }
+}
+
+/// Whether `response` is a refusal `too_many_concurrent_requests`: over the workspace's
+/// limit of requests in flight, so not carried out.
+fn is_refused_for_the_limit(response: &RawResponse) -> bool {
+    response.status == StatusCode::TOO_MANY_REQUESTS
+        && crate::RateLimit::of_body(&response.body) == crate::RateLimit::TooManyConcurrentRequests
 }
 
 /// A body read within a limit.

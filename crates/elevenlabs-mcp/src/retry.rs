@@ -15,7 +15,9 @@ use reqwest::{Method, StatusCode};
 ///
 /// - a connection that could not be made (nothing was sent), for every method;
 /// - `429 Too Many Requests`, for every method (the server refused the request), after the
-///   `Retry-After` / `retry-after-ms` hint, capped at [`max_retry_after`](Self::max_retry_after);
+///   `Retry-After` / `retry-after-ms` hint, capped at [`max_retry_after`](Self::max_retry_after)
+///   (but a refusal `too_many_concurrent_requests` is waited out within
+///   [`max_limit_wait`](Self::max_limit_wait) instead, while the limiter is on);
 /// - `408`, any `5xx` and timeouts, for `GET`, `DELETE` and `PATCH` only — a `POST` that may
 ///   have reached the server is retried only when the call opts in with
 ///   [`Pending::assume_idempotent`](crate::Pending::assume_idempotent).
@@ -48,11 +50,12 @@ pub struct RetryPolicy {
     max_backoff: Duration,
     max_total_wait: Duration,
     max_retry_after: Duration,
+    max_limit_wait: Duration,
 }
 
 impl Default for RetryPolicy {
     /// 2 retries, backoff from 500 ms up to 8 s, at most 60 s of waiting in all, server hints
-    /// honoured up to 60 s.
+    /// honoured up to 60 s, and up to 60 s of waiting for room under the workspace's limit.
     fn default() -> Self {
         Self {
             max_retries: 2,
@@ -60,6 +63,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(8),
             max_total_wait: Duration::from_secs(60),
             max_retry_after: Duration::from_secs(60),
+            max_limit_wait: Duration::from_secs(60),
         }
     }
 }
@@ -107,6 +111,35 @@ impl RetryPolicy {
     pub fn max_retry_after(mut self, cap: Duration) -> Self {
         self.max_retry_after = cap;
         self
+    }
+
+    /// The most one call waits, in all, for room under the workspace's shared limit of
+    /// requests in flight: a call refused 429 `too_many_concurrent_requests` was not carried
+    /// out, and goes again once the workspace has room (after one of this client's calls
+    /// finishes, or about the time a call takes). Such refusals are not counted against
+    /// [`max_retries`](Self::max_retries), nor their waits against
+    /// [`max_total_wait`](Self::max_total_wait): a call behind other users of the
+    /// workspace takes longer, it does not fail, until this budget is spent. The error
+    /// then says how long the call waited ([`ApiError::waited_for_room`](crate::ApiError::waited_for_room)).
+    /// Applies while the client's limiter is on (the default).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use elevenlabs_mcp::RetryPolicy;
+    ///
+    /// // A batch job that may queue behind production traffic for a while.
+    /// let patient = RetryPolicy::default().max_limit_wait(Duration::from_secs(600));
+    /// assert_eq!(patient.limit_wait(), Duration::from_secs(600));
+    /// ```
+    #[must_use]
+    pub fn max_limit_wait(mut self, budget: Duration) -> Self {
+        self.max_limit_wait = budget;
+        self
+    }
+
+    /// The configured budget of waiting for room under the workspace's limit.
+    pub fn limit_wait(&self) -> Duration {
+        self.max_limit_wait
     }
 
     /// The configured number of retries.

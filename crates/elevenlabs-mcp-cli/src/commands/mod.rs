@@ -35,7 +35,7 @@ pub async fn main() -> Outcome {
         style: Style::detect(globals.no_color),
     };
     if let Some((operation, args)) = crate::ops::chosen(&matches) {
-        let client = connect::client(globals.environment(), globals.base_url.as_deref())?;
+        let client = connect::client(&globals)?;
         return crate::ops::run(&client, operation, args, out).await;
     }
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
@@ -77,7 +77,7 @@ fn no_data(out: output::Out, command: &str) -> Result<(), crate::error::CliError
 async fn run(cli: Cli, out: output::Out) -> Outcome {
     let globals = &cli.globals;
     let style = out.style;
-    let connect = || connect::client(globals.environment(), globals.base_url.as_deref());
+    let connect = || connect::client(globals);
     match cli.command {
         Command::Emulator(args) => {
             no_data(out, "emulator")?;
@@ -112,7 +112,7 @@ async fn run(cli: Cli, out: output::Out) -> Outcome {
             manifest,
             detailed_exitcode,
         } => {
-            let (_, _, plan) = prepare(&manifest, connect).await?;
+            let (_, _, _, plan) = prepare(&manifest, connect).await?;
             if !out.data(&plan) {
                 print!("{}", plan.render(style));
             }
@@ -128,7 +128,7 @@ async fn run(cli: Cli, out: output::Out) -> Outcome {
             allow_unlisted,
             allow_flagged,
         } => {
-            let (client, servers, plan) = prepare(&manifest, connect).await?;
+            let (client, servers, listed_at, plan) = prepare(&manifest, connect).await?;
             // People read the plan before answering; with machine output it goes to
             // standard error, and the report is the data.
             if out.machine().is_some() {
@@ -146,6 +146,7 @@ async fn run(cli: Cli, out: output::Out) -> Outcome {
                 &client,
                 &plan,
                 &servers,
+                listed_at,
                 &manifest::apply::Allowed {
                     flagged: &allow_flagged,
                     unlisted: &allow_unlisted,
@@ -173,14 +174,22 @@ async fn run(cli: Cli, out: output::Out) -> Outcome {
 }
 
 /// What `plan` and `apply` both start from: the manifest, read and checked before anything
-/// is sent, the workspace's servers, and the plan between them.
+/// is sent, the workspace's servers (and when they were listed), and the plan between them.
 async fn prepare(
     args: &crate::cli::ManifestArgs,
     connect: impl FnOnce() -> Result<Client, String>,
-) -> Result<(Client, Vec<elevenlabs_mcp::McpServer>, manifest::plan::Plan), crate::error::CliError>
-{
+) -> Result<
+    (
+        Client,
+        Vec<elevenlabs_mcp::McpServer>,
+        std::time::Instant,
+        manifest::plan::Plan,
+    ),
+    crate::error::CliError,
+> {
     let desired = read_manifest(&args.file)?;
     let client = connect()?;
+    let listed_at = std::time::Instant::now();
     let servers = client
         .mcp_servers()
         .list()
@@ -188,7 +197,7 @@ async fn prepare(
         .map_err(|e| e.to_string())?;
     let mut plan = manifest::plan::plan(&desired, &servers, args.prune)?;
     vet_approvals(&client, &mut plan, &servers).await;
-    Ok((client, servers, plan))
+    Ok((client, servers, listed_at, plan))
 }
 
 /// Checks the plan's tools against what each server that exists lists now: a tool it

@@ -187,11 +187,21 @@ struct ServerState {
     tools: Option<Vec<Tool>>,
     /// Set when this run created the server (its copy to deduplicate afterwards).
     created: bool,
+    /// The tool configs the chain creates after the server's create: they travel in the
+    /// create's body (`tool_config_overrides`), which saves a call each.
+    configs_to_send: Vec<(String, Map<String, Value>)>,
+    /// The tools whose configs went in the body of a create that succeeded: their own
+    /// steps are done.
+    configs_sent: Vec<String>,
 }
 
 struct Walk<'a> {
     client: &'a Client,
     plan: &'a Plan,
+    /// When the workspace was listed for the plan, if the walk started right after (no
+    /// question asked in between): while no answer since shows another user's calls in
+    /// flight, that list still says which names exist, and a create needs no fresh one.
+    listed_at: Option<Instant>,
     /// Tools the user allows to be approved despite a high-severity finding.
     allowed: &'a Allowed<'a>,
     recheck: Recheck,
@@ -209,30 +219,53 @@ impl Walk<'_> {
             .ok_or_else(|| format!("server {server:?} has no id (its create did not succeed)"))
     }
 
-    /// Creates `server` unless it exists by now; `note` says when it was adopted.
+    /// Creates `server` unless it exists by now; `note` says when it was adopted. The tool
+    /// configs the chain makes next go in the create's body.
     async fn create(
         &self,
         state: &mut ServerState,
         server: &str,
         fields: &Map<String, Value>,
     ) -> Step {
-        let config: McpServerConfig = typed(Value::Object(fields.clone()))?;
+        let mut body = fields.clone();
+        if !state.configs_to_send.is_empty() {
+            let configs: Vec<Value> = state
+                .configs_to_send
+                .iter()
+                .map(|(tool, fields)| {
+                    Value::Object(super::entry::wire(Value::String(tool.clone()), fields))
+                })
+                .collect();
+            body.insert(super::entry::MANAGED[1].to_owned(), Value::Array(configs));
+        }
+        let config: McpServerConfig = typed(Value::Object(body))?;
         let api = self.client.mcp_servers();
-        // Another run may have created it since the plan was made.
-        let existing = self
-            .recheck
-            .named(self.client, server, Instant::now())
-            .await
-            .map_err(|e| format!("listing the servers to check the name: {e}"))?;
-        if let Some(oldest) = existing.first() {
-            state.id = Some(oldest.id.clone());
-            let note = self.adopt(oldest, fields).await?;
-            return Ok(note);
+        // Another run may have created it since the plan was made: unless nobody else has
+        // been seen at work since the plan's list, look again.
+        let quiet = self
+            .listed_at
+            .is_some_and(|at| !self.client.saw_others_since(at));
+        if !quiet {
+            let existing = self
+                .recheck
+                .named(self.client, server, Instant::now())
+                .await
+                .map_err(|e| format!("listing the servers to check the name: {e}"))?;
+            if let Some(oldest) = existing.first() {
+                state.id = Some(oldest.id.clone());
+                let note = self.adopt(oldest, fields).await?;
+                return Ok(note);
+            }
         }
         match api.create(config).await {
             Ok(created) => {
                 state.id = Some(created.id);
                 state.created = true;
+                state.configs_sent = state
+                    .configs_to_send
+                    .iter()
+                    .map(|(tool, _)| tool.clone())
+                    .collect();
                 Ok(None)
             }
             Err(e) if e.may_have_applied() => {
@@ -246,7 +279,9 @@ impl Walk<'_> {
                     Some(found) => {
                         state.id = Some(found.id.clone());
                         // With one copy it is this run's; with several, which one is
-                        // cannot be told, and the oldest is the one every run keeps.
+                        // cannot be told, and the oldest is the one every run keeps. Its
+                        // tool configs are made by their own steps (a 409 is read and
+                        // updated), since which body made it cannot be told either.
                         state.created = listed.len() == 1;
                         Ok(Some(format!(
                             "the create's answer was lost, but the server exists ({}): adopted",
@@ -385,6 +420,9 @@ impl Walk<'_> {
                     .map(drop),
                 "the approval",
             ),
+            Action::CreateToolConfig { tool, .. } if state.configs_sent.contains(tool) => Ok(Some(
+                "sent with the server's create (`tool_config_overrides`)".into(),
+            )),
             Action::CreateToolConfig {
                 server,
                 tool,
@@ -463,10 +501,25 @@ impl Walk<'_> {
         steps: Vec<usize>,
         initial: Option<String>,
     ) -> (Vec<(usize, Outcome)>, Option<(String, String)>) {
+        // The tool configs made after the server's (re)create in this chain: the create
+        // carries them.
+        let mut configs_to_send = Vec::new();
+        let mut creating = false;
+        for &index in &steps {
+            match &self.plan.actions[index] {
+                Action::CreateServer { .. } | Action::ReplaceServer { .. } => creating = true,
+                Action::CreateToolConfig { tool, fields, .. } if creating => {
+                    configs_to_send.push((tool.clone(), fields.clone()));
+                }
+                _ => {}
+            }
+        }
         let mut state = ServerState {
             id: initial,
             tools: None,
             created: false,
+            configs_to_send,
+            configs_sent: Vec::new(),
         };
         let mut outcomes = Vec::with_capacity(steps.len());
         let mut server_name = None;
@@ -512,13 +565,18 @@ impl Walk<'_> {
     }
 }
 
-/// Carries out `plan` on the workspace whose servers were `servers` when it was made.
-/// Progress goes to standard error (a bar on a terminal); the report says what became of
-/// each step, in plan order.
+/// How soon after the plan's list the walk must start for that list to stand for the
+/// workspace (longer means a question was asked in between).
+const PLAN_STILL_FRESH: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Carries out `plan` on the workspace whose servers were `servers` when it was made, as
+/// listed at `listed_at`. Progress goes to standard error (a bar on a terminal); the
+/// report says what became of each step, in plan order.
 pub async fn apply(
     client: &Client,
     plan: &Plan,
     servers: &[McpServer],
+    listed_at: Instant,
     allowed: &Allowed<'_>,
     style: Style,
 ) -> Report {
@@ -567,6 +625,7 @@ pub async fn apply(
     let walk = Walk {
         client,
         plan,
+        listed_at: (listed_at.elapsed() < PLAN_STILL_FRESH).then_some(listed_at),
         allowed,
         recheck: Recheck {
             latest: tokio::sync::Mutex::new(None),

@@ -27,6 +27,10 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
     /// The start of the body (at most [`BODY_EXCERPT_LIMIT`](crate::BODY_EXCERPT_LIMIT) bytes), as text.
     pub body: String,
+    /// How long the call waited for room under the workspace's limit of requests in flight
+    /// before this answer, when it was refused for that limit
+    /// ([`RetryPolicy::max_limit_wait`](crate::RetryPolicy::max_limit_wait) bounds it).
+    pub waited_for_room: Option<Duration>,
 }
 
 impl ApiError {
@@ -46,6 +50,7 @@ impl ApiError {
             request_id: request_id(headers),
             retry_after: retry_after(headers, now),
             body: excerpt(body),
+            waited_for_room: None,
         }
     }
 
@@ -157,7 +162,15 @@ impl fmt::Display for ApiError {
             Some(other) => write!(f, ": {}", serde_json::to_string(other).unwrap_or_default()),
             None if self.body.is_empty() => Ok(()),
             None => write!(f, ": {}", self.body),
+        }?;
+        if let Some(waited) = self.waited_for_room {
+            write!(
+                f,
+                "; the workspace's limit of requests in flight stayed full for the {:.1} s this call waited for room (other users of the key share it: raise the wait budget, or lower their load)",
+                waited.as_secs_f64()
+            )?;
         }
+        Ok(())
     }
 }
 
