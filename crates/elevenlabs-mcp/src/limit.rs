@@ -14,18 +14,20 @@
 //! including the request itself) and the client knows how many of those were its own, so
 //! it knows the *room* left (`maximum − current`) and whether *others* were in flight.
 //!
-//! - **Grow** when an answer shows room and the call was sent with the window full (a
-//!   client that does not use its window does not grow it): by one slot per answer at first
-//!   (doubling each round trip, TCP's slow start), by one slot per round trip once anything
-//!   was ever given back. Alone, room is anything below the ceiling; with others in flight
-//!   the client grows only while at least two slots are free, so that a load that does not
-//!   adapt (plain calls of another program) keeps a slot of margin and is not refused.
-//! - **Give back gently** while the workspace is at its limit with others in flight, or
-//!   within the margin while this client has more calls in flight than all the others
-//!   together: a quarter slot per such answer. The answers come in proportion to the calls
-//!   a client makes, so the larger share gives back more: this is what moves clients
-//!   toward equal shares (Chiu and Jain's result for AIMD), and what leaves a foreign load
-//!   its part.
+//! - **Start** with what the first answer showed free (its answer states the limit), half
+//!   of it when others' calls were in flight.
+//! - **Grow** when the answers of the last two round trips all left room, and the call was
+//!   sent with the window full (a client that does not use its window does not grow it):
+//!   by one slot per answer at first (doubling each round trip, TCP's slow start), by one
+//!   slot per round trip once anything was ever given back. Room is judged by the fullest
+//!   moment of those round trips, not by each answer: calls go out in bursts, and the
+//!   first of a burst to arrive sees the workspace nearly empty. So a load that does not
+//!   adapt (plain calls of another program) is never pushed out: the window grows only into
+//!   slots that stayed free the whole time.
+//! - **Give back gently** while the workspace is at its limit with others in flight: a
+//!   quarter slot per such answer. The answers come in proportion to the calls a client
+//!   makes, so the larger share gives back more: this is what moves clients toward equal
+//!   shares (Chiu and Jain's result for AIMD), and what leaves a foreign load its part.
 //! - **Give back a quarter** of the window (×0.75), at most once per round trip, when a
 //!   call is refused `too_many_concurrent_requests` or an answer shows the workspace over
 //!   its limit (somebody was refused).
@@ -47,6 +49,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use reqwest::header::HeaderMap;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
@@ -58,8 +62,6 @@ const CURRENT: &str = "current-concurrent-requests";
 /// In flight when the service states no limit: effectively none.
 pub(crate) const UNLIMITED: usize = 1 << 16;
 
-/// Free slots kept for others while they are in flight (see the module's rule).
-const MARGIN: i64 = 1;
 /// What one answer at the limit, with others in flight, gives back.
 const GENTLE: f64 = 0.25;
 /// What a refusal, or an answer over the limit, leaves of the window.
@@ -117,8 +119,41 @@ struct State {
     typical: Option<Duration>,
     /// When an answer last showed calls of others in flight (or refused a call for the
     /// limit, which others filled).
-    others_seen: Option<std::time::Instant>,
+    others_seen: Option<Instant>,
+    /// The most calls in flight in the workspace that answers stated during this round
+    /// trip, and during the one before: calls go out in bursts and the first of a burst
+    /// to arrive sees the workspace nearly empty, so room is judged by the peak.
+    peak: usize,
+    last_peak: usize,
+    /// Likewise, the most calls of others that answers showed.
+    others_peak: usize,
+    last_others_peak: usize,
+    /// The round trip ends with the answer to a call started after this one.
+    round_start: u64,
+    /// When the latest calls started, by sequence number (the last [`RECENT`]).
+    recent: std::collections::VecDeque<(u64, Instant)>,
 }
+
+/// Starts remembered, to tell this client's calls that overtook one from others' calls.
+const RECENT: usize = 512;
+
+impl State {
+    /// This client's calls started after call `seq` (sent at `at`) and soon enough to have
+    /// reached the service before it: calls sent together arrive in any order.
+    fn overtaking(&self, seq: u64, at: Instant) -> usize {
+        let soon = OVERTAKE + self.typical.unwrap_or(Duration::ZERO) / 20;
+        self.recent
+            .iter()
+            .rev()
+            .take_while(|(s, _)| *s > seq)
+            .filter(|(_, sent)| sent.saturating_duration_since(at) <= soon)
+            .count()
+    }
+}
+
+/// How much later a call may start and still reach the service first (plus a twentieth of
+/// the time a call takes).
+const OVERTAKE: Duration = Duration::from_millis(2);
 
 impl State {
     /// The slots the window grants now.
@@ -137,6 +172,8 @@ pub(crate) struct Slot {
     finished: Arc<Notify>,
     /// This call's sequence number.
     seq: u64,
+    /// When it started.
+    sent_at: Instant,
     /// This client's calls in flight when it was sent, itself included.
     ours: usize,
     /// Whether the window was full when it was sent.
@@ -197,6 +234,12 @@ impl Limiter {
                 recovery: 0,
                 typical: None,
                 others_seen: None,
+                peak: 0,
+                last_peak: 0,
+                others_peak: 0,
+                last_others_peak: 0,
+                round_start: 0,
+                recent: std::collections::VecDeque::with_capacity(RECENT),
             }),
             debt: Arc::new(AtomicUsize::new(0)),
             in_flight: Arc::new(AtomicUsize::new(0)),
@@ -217,7 +260,13 @@ impl Limiter {
         let ours = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         let mut state = self.lock();
         state.sent += 1;
+        let (seq, at) = (state.sent, Instant::now());
+        if state.recent.len() == RECENT {
+            state.recent.pop_front();
+        }
+        state.recent.push_back((seq, at));
         Slot {
+            sent_at: at,
             permit,
             debt: self.debt.clone(),
             in_flight: self.in_flight.clone(),
@@ -228,16 +277,35 @@ impl Limiter {
         }
     }
 
+    /// Makes `slot`, kept by a call refused for the limit, ready for its next attempt: it
+    /// goes out now, with this client's calls as they are now. It keeps its sequence
+    /// number, so that its refusals cut the window at most once a round trip.
+    pub(crate) fn again(&self, slot: &mut Slot) {
+        let mut state = self.lock();
+        let at = Instant::now();
+        slot.sent_at = at;
+        slot.ours = self.in_flight.load(Ordering::SeqCst);
+        slot.window_full = slot.ours >= state.granted;
+        if state.recent.len() == RECENT {
+            state.recent.pop_front();
+        }
+        let seq = state.sent;
+        state.recent.push_back((seq, at));
+    }
+
     /// Learns from an answer to the call that held `slot`, and adapts the window.
     pub(crate) fn observe(&self, slot: &Slot, answer: Answer<'_>) {
         let stated = header(answer.headers, MAXIMUM).filter(|n| *n > 0);
         let current = header(answer.headers, CURRENT);
         let mut state = self.lock();
-        state.typical = Some(match state.typical {
-            // An average over about the last eight calls.
-            Some(t) => (t * 7 + answer.took) / 8,
-            None => answer.took,
-        });
+        if !answer.refused {
+            // An average over about the last eight calls carried out (a refusal comes back
+            // at once, and would make the pause after a refusal a busy loop).
+            state.typical = Some(match state.typical {
+                Some(t) => (t * 7 + answer.took) / 8,
+                None => answer.took,
+            });
+        }
         let ceiling = match (self.mode, stated) {
             (Mode::Learn, Some(n)) => n,
             // Nothing stated, and nothing learned yet: the service does not limit.
@@ -252,15 +320,33 @@ impl Limiter {
         if ceiling >= UNLIMITED {
             state.window = UNLIMITED as f64;
         } else if first && self.mode == Mode::Learn {
-            state.window = 1.0;
+            // What the first answer showed free, or half of it when others were there: a
+            // start that neither crawls nor takes the workspace from whoever else is at work.
+            let free = ceiling.saturating_sub(current.unwrap_or(ceiling));
+            let others = current.unwrap_or(0) > slot.ours;
+            state.window = (free as f64 / if others { 2.0 } else { 1.0 }).floor().max(1.0);
         }
         // The window counts as used when it was full as this call went out or is full now
         // (with calls queued behind it, a freed slot is taken at once).
-        let used = slot.window_full || self.in_flight.load(Ordering::SeqCst) >= state.granted;
-        if answer.refused || current.is_some_and(|c| c > slot.ours) {
-            state.others_seen = Some(std::time::Instant::now());
+        let now_in_flight = self.in_flight.load(Ordering::SeqCst);
+        let used = slot.window_full || now_in_flight >= state.granted;
+        // This client's calls the service counted with this one: those in flight when it
+        // went out, and those started right after it (calls sent together reach the
+        // service in any order, and one that overtook this one would otherwise pass for
+        // somebody else's); or, when more are in flight now, those.
+        let ours = (slot.ours + state.overtaking(slot.seq, slot.sent_at)).max(now_in_flight);
+        if answer.refused || current.is_some_and(|c| c > ours) {
+            state.others_seen = Some(Instant::now());
         }
-        adapt(&mut state, slot, used, &answer, current);
+        adapt(&mut state, slot, Seen { ours, used }, &answer, current);
+        tracing::debug!(
+            current,
+            maximum = state.ceiling,
+            ours,
+            refused = answer.refused,
+            window = state.window,
+            "workspace's limit"
+        );
         let wanted = state.whole();
         self.resize(&mut state, wanted);
     }
@@ -316,6 +402,7 @@ impl Limiter {
 
     /// Whether an answer since `at` showed others' calls in flight.
     pub(crate) fn saw_others_since(&self, at: std::time::Instant) -> bool {
+        let at = Instant::from_std(at);
         self.lock().others_seen.is_some_and(|seen| seen >= at)
     }
 
@@ -326,7 +413,16 @@ impl Limiter {
 }
 
 /// The rule of the module's documentation, for one answer.
-fn adapt(state: &mut State, slot: &Slot, used: bool, answer: &Answer<'_>, current: Option<usize>) {
+/// What this client knows of itself when an answer comes.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    /// Its calls the service counted with the answered one.
+    ours: usize,
+    /// Whether its window is in use (full when the call went out, or now).
+    used: bool,
+}
+
+fn adapt(state: &mut State, slot: &Slot, seen: Seen, answer: &Answer<'_>, current: Option<usize>) {
     let ceiling = state.ceiling as f64;
     let cut = |state: &mut State| {
         if slot.seq > state.recovery {
@@ -340,7 +436,7 @@ fn adapt(state: &mut State, slot: &Slot, used: bool, answer: &Answer<'_>, curren
         return;
     }
     let grow = |state: &mut State| {
-        if used {
+        if seen.used {
             let step = if state.slow_start {
                 1.0
             } else {
@@ -354,19 +450,27 @@ fn adapt(state: &mut State, slot: &Slot, used: bool, answer: &Answer<'_>, curren
         grow(state);
         return;
     };
-    let others = current.saturating_sub(slot.ours);
+    if slot.seq > state.round_start {
+        state.last_peak = state.peak;
+        state.last_others_peak = state.others_peak;
+        state.peak = 0;
+        state.others_peak = 0;
+        state.round_start = state.sent;
+    }
+    let others = current.saturating_sub(seen.ours);
+    state.peak = state.peak.max(current);
+    state.others_peak = state.others_peak.max(others);
+    let alone = state.others_peak.max(state.last_others_peak) == 0;
     let room = state.ceiling as i64 - current as i64;
+    // Room to grow into is what the fullest moment of the last round trips left.
+    let spare = state.ceiling as i64 - state.peak.max(state.last_peak) as i64;
     if room < 0 {
         // Over the limit: somebody was refused.
         cut(state);
-    } else if others == 0 {
-        if room > 0 {
-            grow(state);
-        }
-    } else if room > MARGIN {
+    } else if spare > 0 {
         grow(state);
-    } else if room == 0 || slot.ours > others {
-        // At the limit, or in the margin with more than all the others together.
+    } else if room == 0 && !alone {
+        // At the limit with others: give back in proportion to the calls made.
         state.window = (state.window - GENTLE).max(1.0);
         state.slow_start = false;
     }
@@ -385,6 +489,10 @@ mod tests {
         }
         h
     }
+
+    /// Time between two answers in the simulated runs: calls start apart, as when their
+    /// answers come one by one.
+    const STEP: Duration = Duration::from_millis(10);
 
     fn answered(headers: &HeaderMap) -> Answer<'_> {
         Answer {
@@ -409,6 +517,7 @@ mod tests {
             };
             let headers = stating(&limiter.ceiling().to_string(), Some(slot.ours + others));
             limiter.observe(&slot, answered(&headers));
+            tokio::time::advance(STEP).await;
         }
     }
 
@@ -422,6 +531,7 @@ mod tests {
         assert!(permit.is_some(), "a slot is free");
         let ours = limiter.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         Slot {
+            sent_at: Instant::now(),
             permit,
             debt: limiter.debt.clone(),
             in_flight: limiter.in_flight.clone(),
@@ -432,7 +542,7 @@ mod tests {
         }
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn alone_it_grows_to_the_limit_and_holds_there() {
         let limiter = Limiter::new(Mode::Learn);
         assert_eq!(limiter.window(), 1, "the first call goes alone");
@@ -445,14 +555,14 @@ mod tests {
         assert_eq!(limiter.window(), 8, "and holds at the ceiling");
     }
 
-    #[tokio::test]
-    async fn others_in_flight_keep_a_margin_and_a_full_workspace_gives_back() {
+    #[tokio::test(start_paused = true)]
+    async fn others_in_flight_keep_their_part_and_a_full_workspace_gives_back() {
         let limiter = Limiter::new(Mode::Learn);
         learned(&limiter, "8", 5);
-        // Four calls of somebody else's are always in flight: the window stops with one
-        // slot of the workspace free.
+        // Four calls of somebody else's are always in flight: the window never takes the
+        // workspace past its limit.
         drive(&limiter, 200, 4).await;
-        assert_eq!(limiter.window(), 3, "8 - 4 others - 1 margin");
+        assert!((3..=4).contains(&limiter.window()), "{}", limiter.window());
         // The others grow to 6: the workspace is at its limit, and the window gives back.
         drive(&limiter, 40, 6).await;
         assert!(limiter.window() <= 2, "{}", limiter.window());
@@ -461,7 +571,7 @@ mod tests {
         assert_eq!(limiter.window(), 8);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_refusal_cuts_once_per_round_trip() {
         let limiter = Limiter::new(Mode::Cap(8));
         let held: Vec<Slot> = futures_collect(&limiter, 8).await;
@@ -498,7 +608,7 @@ mod tests {
         held
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_lower_window_takes_slots_back_without_losing_any() {
         let limiter = Limiter::new(Mode::Cap(4));
         let held = futures_collect(&limiter, 4).await;
@@ -515,7 +625,7 @@ mod tests {
         assert_eq!(capped.ceiling(), 3);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn two_clients_settle_on_shares() {
         // Two clients against one imagined workspace of 8, each with work queued, answered
         // in turn: each answer states the workspace as both clients' calls in flight. One
@@ -532,6 +642,7 @@ mod tests {
                     let theirs = other.in_flight.load(Ordering::SeqCst);
                     let headers = stating("8", Some(slot.ours + theirs));
                     me.observe(&slot, answered(&headers));
+                    tokio::time::advance(STEP).await;
                 }
                 // The answered slot is freed, and the queued work takes what the window
                 // now grants.
@@ -545,7 +656,7 @@ mod tests {
         assert!(wa.abs_diff(wb) <= 1, "{wa} and {wb}");
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn no_stated_limit_means_none() {
         let limiter = Limiter::new(Mode::Learn);
         let slot = limiter.acquire().await;

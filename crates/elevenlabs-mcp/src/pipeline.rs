@@ -180,6 +180,9 @@ impl Inner {
         // not counted as retries.
         let mut refusals: u32 = 0;
         let mut waited_for_room = Duration::ZERO;
+        // The slot of a call refused for the limit, kept while it waits for room: a client
+        // with refused calls waiting does not send others in their place.
+        let mut held: Option<crate::limit::Slot> = None;
         loop {
             attempt += 1;
             // Bodies at debug level, cut to an excerpt: the key travels in a header, never
@@ -187,7 +190,7 @@ impl Inner {
             if let Some(body) = &call.body {
                 tracing::debug!(body = %crate::errors::excerpt(body), "request body");
             }
-            let mut outcome = self.attempt(call, options).await;
+            let (mut outcome, slot) = self.attempt(call, options, held.take()).await;
             if let Attempt::Answered(r) = &outcome {
                 tracing::debug!(
                     status = r.status.as_u16(),
@@ -207,6 +210,7 @@ impl Inner {
                 // and what is missing is room, not time. Wait for it, within the budget.
                 let budget = self.retry.limit_wait();
                 if waited_for_room < budget {
+                    held = slot;
                     refusals += 1;
                     tracing::debug!(
                         attempt,
@@ -277,11 +281,22 @@ impl Inner {
         }
     }
 
-    async fn attempt(&self, call: &Call, options: &CallOptions) -> Attempt {
+    /// One attempt, in `slot` when the call kept one, else in a slot waited for; the slot
+    /// comes back with the outcome.
+    async fn attempt(
+        &self,
+        call: &Call,
+        options: &CallOptions,
+        slot: Option<crate::limit::Slot>,
+    ) -> (Attempt, Option<crate::limit::Slot>) {
         // Held until the answer is read: the workspace counts the request until then.
-        let slot = match &self.limiter {
-            Some(limiter) => Some(limiter.acquire().await),
-            None => None,
+        let slot = match (&self.limiter, slot) {
+            (Some(limiter), Some(mut slot)) => {
+                limiter.again(&mut slot);
+                Some(slot)
+            }
+            (Some(limiter), None) => Some(limiter.acquire().await),
+            (None, _) => None,
         };
         let sent = Instant::now();
         let url = format!("{}{}", self.base_url, call.path);
@@ -305,7 +320,7 @@ impl Inner {
         }
         let response = match request.send().await {
             Ok(response) => response,
-            Err(e) => return Attempt::Failed(e),
+            Err(e) => return (Attempt::Failed(e), slot),
         };
         let status = response.status();
         let headers = response.headers().clone();
@@ -343,7 +358,7 @@ impl Inner {
                 );
             }
         }
-        outcome
+        (outcome, slot)
     }
 }
 
