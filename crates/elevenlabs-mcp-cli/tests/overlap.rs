@@ -5,6 +5,8 @@
 mod common;
 
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use elevenlabs_mcp::Client;
@@ -13,13 +15,18 @@ use elevenlabs_mcp_emulator::{Emulator, Fault, FaultRule};
 const SERVERS: usize = 24;
 
 fn manifest(dir: &std::path::Path) -> std::path::PathBuf {
+    team_manifest(dir, "srv", SERVERS)
+}
+
+/// A manifest of `count` servers named `{team}-NN`, each with an approval and a tool config.
+fn team_manifest(dir: &std::path::Path, team: &str, count: usize) -> std::path::PathBuf {
     let mut text = String::from("servers:\n");
-    for i in 0..SERVERS {
+    for i in 0..count {
         text.push_str(&format!(
-            "  - name: srv-{i:02}\n    url: https://mcp{i}.example.com/mcp\n    tool_approvals:\n      - {{tool: search_docs, policy: auto_approved}}\n    tool_configs:\n      - {{tool: search_docs, response_timeout_secs: 60}}\n"
+            "  - name: {team}-{i:02}\n    url: https://mcp{i}.{team}.example.com/mcp\n    tool_approvals:\n      - {{tool: search_docs, policy: auto_approved}}\n    tool_configs:\n      - {{tool: search_docs, response_timeout_secs: 60}}\n"
         ));
     }
-    let path = dir.join("servers.yaml");
+    let path = dir.join(format!("{team}.yaml"));
     std::fs::write(&path, text).expect("writes the manifest");
     path
 }
@@ -53,15 +60,28 @@ async fn emulator() -> Emulator {
 
 /// Each name of the manifest once, nothing else; and the next plan has nothing to do.
 async fn assert_converged(url: &str, manifest: &std::path::Path) {
+    assert_team_converged(url, manifest, "srv", SERVERS).await;
+}
+
+/// The servers named `{team}-…` are the manifest's, once each, with their tool configs;
+/// and the next plan of the manifest has nothing to do.
+async fn assert_team_converged(url: &str, manifest: &std::path::Path, team: &str, count: usize) {
     let client = Client::builder()
         .api_key("test")
         .base_url(url)
         .build()
         .expect("client");
-    let servers = client.mcp_servers().list().await.expect("lists");
+    let servers: Vec<_> = client
+        .mcp_servers()
+        .list()
+        .await
+        .expect("lists")
+        .into_iter()
+        .filter(|s| s.config.name.starts_with(&format!("{team}-")))
+        .collect();
     let mut names: Vec<&str> = servers.iter().map(|s| s.config.name.as_str()).collect();
     names.sort_unstable();
-    let expected: Vec<String> = (0..SERVERS).map(|i| format!("srv-{i:02}")).collect();
+    let expected: Vec<String> = (0..count).map(|i| format!("{team}-{i:02}")).collect();
     assert_eq!(names, expected, "one server per name");
     for server in &servers {
         assert_eq!(
@@ -141,4 +161,217 @@ async fn an_apply_killed_at_any_point_then_run_again_converges() {
         assert_converged(&url, &manifest).await;
         emulator.shutdown().await;
     }
+}
+
+/// An emulator with a tight limit and calls slow enough that runs started together keep
+/// it full: every run is refused for the limit many times over.
+async fn crowded(limit: usize) -> Emulator {
+    Emulator::builder()
+        .concurrency_limit(limit)
+        .fault(FaultRule::all(Fault::Latency(Duration::from_millis(15))))
+        .start()
+        .await
+        .expect("emulator")
+}
+
+/// `runs` teams apply their own manifests to one workspace at once: every run finishes
+/// (refusals for the shared limit are waited out, not counted as retries: the command
+/// retries other failures only 4 times), and each team's servers are as its manifest says.
+async fn teams_at_once(runs: usize) {
+    let emulator = crowded(2).await;
+    let url = emulator.base_url();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let teams: Vec<(String, std::path::PathBuf)> = (0..runs)
+        .map(|i| {
+            let team = format!("team{i}");
+            let manifest = team_manifest(dir.path(), &team, 8);
+            (team, manifest)
+        })
+        .collect();
+    let children: Vec<Child> = teams.iter().map(|(_, m)| spawn_apply(&url, m)).collect();
+    for child in children {
+        let out = child.wait_with_output().expect("waits");
+        assert!(
+            out.status.success(),
+            "every team's run finishes:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let refused = emulator
+        .exchanges()
+        .iter()
+        .filter(|x| x.status == 429)
+        .count();
+    assert!(refused > 0, "the runs did contend for the limit");
+    for (team, manifest) in &teams {
+        assert_team_converged(&url, manifest, team, 8).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_teams_applying_different_manifests_at_once_both_finish() {
+    teams_at_once(2).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_teams_applying_different_manifests_at_once_all_finish() {
+    teams_at_once(4).await;
+}
+
+/// Another user of the workspace (production traffic) keeps GETs in flight, never retried.
+struct ForeignLoad {
+    stop: Arc<AtomicBool>,
+    sent: Arc<AtomicUsize>,
+    refused: Arc<AtomicUsize>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl ForeignLoad {
+    fn start(url: &str, in_flight: usize, path: &str) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (sent, refused) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let http = reqwest::Client::new();
+        let target = format!("{url}{path}");
+        let tasks = (0..in_flight)
+            .map(|_| {
+                let (http, target) = (http.clone(), target.clone());
+                let (stop, sent, refused) = (stop.clone(), sent.clone(), refused.clone());
+                tokio::spawn(async move {
+                    while !stop.load(Ordering::SeqCst) {
+                        let answer = http.get(&target).header("xi-api-key", "test").send().await;
+                        sent.fetch_add(1, Ordering::SeqCst);
+                        if answer.is_ok_and(|a| a.status() == 429) {
+                            refused.fetch_add(1, Ordering::SeqCst);
+                        }
+                    }
+                })
+            })
+            .collect();
+        Self {
+            stop,
+            sent,
+            refused,
+            tasks,
+        }
+    }
+
+    fn counts(&self) -> (usize, usize) {
+        (
+            self.sent.load(Ordering::SeqCst),
+            self.refused.load(Ordering::SeqCst),
+        )
+    }
+
+    async fn stop(self) {
+        self.stop.store(true, Ordering::SeqCst);
+        for task in self.tasks {
+            task.await.expect("the load's task");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_apply_beside_production_traffic_leaves_it_its_part() {
+    // Limit 6, the other user keeps 3 GETs in flight: the apply takes what is free and
+    // gives way, instead of filling the limit and refusing the other user's calls (a
+    // client that took the whole limit had 3 in 4 of them refused).
+    let emulator = crowded(6).await;
+    let url = emulator.base_url();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = team_manifest(dir.path(), "beside", 16);
+    let load = ForeignLoad::start(&url, 3, "/v1/convai/mcp-servers/none");
+    // The other user is at work before the apply starts, as production would be.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while load.counts().0 < 6 {
+        assert!(Instant::now() < deadline, "the load got going");
+        tokio::task::yield_now().await;
+    }
+    let before = load.counts();
+    let out = tokio::task::spawn_blocking({
+        let (url, manifest) = (url.clone(), manifest.clone());
+        move || spawn_apply(&url, &manifest).wait_with_output()
+    })
+    .await
+    .expect("joins")
+    .expect("waits");
+    let after = load.counts();
+    load.stop().await;
+    assert!(
+        out.status.success(),
+        "the apply finishes:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (sent, refused) = (after.0 - before.0, after.1 - before.1);
+    assert!(sent > 20, "the load ran beside the apply: {sent} calls");
+    assert!(
+        refused * 5 <= sent,
+        "the other user was refused {refused} of {sent} calls while the apply ran"
+    );
+    assert_team_converged(&url, &manifest, "beside", 16).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_that_gives_up_on_a_full_workspace_says_so_and_for_how_long() {
+    // One call of another user holds the workspace's only slot for a long while.
+    let emulator = Emulator::builder()
+        .concurrency_limit(1)
+        // The other user's call takes long.
+        .fault(FaultRule::on(
+            elevenlabs_mcp::Operation::McpServersGet,
+            Fault::Latency(Duration::from_secs(30)),
+        ))
+        .start()
+        .await
+        .expect("emulator");
+    let url = emulator.base_url();
+    let holder = {
+        let target = format!("{url}/v1/convai/mcp-servers/held");
+        tokio::spawn(async move {
+            // Refused while the probe below holds the slot: until it gets the slot.
+            loop {
+                let answer = reqwest::Client::new()
+                    .get(&target)
+                    .header("xi-api-key", "test")
+                    .send()
+                    .await;
+                if !answer.is_ok_and(|a| a.status() == 429) {
+                    break;
+                }
+            }
+        })
+    };
+    // Until the workspace answers that it is full, the holder has not arrived.
+    let probe = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let status = probe
+            .get(format!("{url}/v1/convai/mcp-servers"))
+            .header("xi-api-key", "test")
+            .send()
+            .await
+            .expect("answers")
+            .status();
+        if status == 429 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the holder got its slot ({status})"
+        );
+        tokio::task::yield_now().await;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = team_manifest(dir.path(), "late", 1);
+    let out = common::cli(&url)
+        .args(["--limit-wait", "1", "plan", "-f"])
+        .arg(&manifest)
+        .output()
+        .expect("runs");
+    holder.abort();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("too_many_concurrent_requests") && err.contains("stayed full for the 1."),
+        "{err}"
+    );
 }
