@@ -656,24 +656,13 @@ pub async fn apply(
         created.extend(made);
     }
     drop(running);
-    let plan_list_stands = walk.listed_at.is_some();
     if let Ok(progress) = walk.progress.into_inner() {
         progress.close();
     }
-    // Copies made by overlapping runs: none can exist when nobody else was seen at work
-    // since the plan's list.
-    let quiet = plan_list_stands && walk_quiet(client, listed_at);
-    let deduplicated = if quiet {
-        Vec::new()
-    } else {
-        deduplicate(client, &created).await
-    };
+    // Always checked, even when nobody else was seen at work: a run that saw nobody may
+    // still have been seen, and its copy may be the younger one.
+    let deduplicated = deduplicate(client, &created).await;
     report(plan, outcomes, deduplicated)
-}
-
-/// Whether no answer since the plan's list showed another user of the workspace at work.
-fn walk_quiet(client: &Client, listed_at: Instant) -> bool {
-    !client.saw_others_since(listed_at)
 }
 
 fn report(plan: &Plan, outcomes: Vec<Outcome>, deduplicated: Vec<String>) -> Report {
