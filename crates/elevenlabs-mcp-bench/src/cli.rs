@@ -191,7 +191,14 @@ impl Bench<'_> {
         let started = Instant::now();
         let children: Vec<Child> = dirs
             .iter()
-            .map(|dir| spawn(self.cli, &url, dir, &["apply", "-f", "servers.yaml", "--yes"]))
+            .map(|dir| {
+                spawn(
+                    self.cli,
+                    &url,
+                    dir,
+                    &["apply", "-f", "servers.yaml", "--yes"],
+                )
+            })
             .collect::<Result<_>>()?;
         for child in children {
             finish(child, "apply (overlapping)")?;
@@ -208,7 +215,10 @@ impl Bench<'_> {
                     LATENCY.as_millis()
                 ),
                 ours: format!("{:.2} s", took.as_secs_f64()),
-                baseline: format!("ideal for all their calls: {:.2} s", ideal(calls).as_secs_f64()),
+                baseline: format!(
+                    "ideal for all their calls: {:.2} s",
+                    ideal(calls).as_secs_f64()
+                ),
                 ratio: took.as_secs_f64() / ideal(calls).as_secs_f64(),
                 target: Some(Target::AtMost(1.3)),
             },

@@ -324,7 +324,9 @@ impl Limiter {
             // start that neither crawls nor takes the workspace from whoever else is at work.
             let free = ceiling.saturating_sub(current.unwrap_or(ceiling));
             let others = current.unwrap_or(0) > slot.ours;
-            state.window = (free as f64 / if others { 2.0 } else { 1.0 }).floor().max(1.0);
+            state.window = (free as f64 / if others { 2.0 } else { 1.0 })
+                .floor()
+                .max(1.0);
         }
         // The window counts as used when it was full as this call went out or is full now
         // (with calls queued behind it, a freed slot is taken at once).
