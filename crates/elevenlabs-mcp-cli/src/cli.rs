@@ -65,6 +65,12 @@ pub struct Globals {
     /// flight is full (others are using it), before the command gives up.
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
     pub limit_wait: u64,
+    /// Connect to TARGET whenever an MCP server at URL is to be reached (`tools list --url`,
+    /// `tools scan --url`, `plan --probe`, and the servers of `emulator`): the registered
+    /// https address sent to a local one, e.g.
+    /// `https://mcp.example.com/mcp=http://127.0.0.1:3001/mcp` (repeatable).
+    #[arg(long, global = true, value_name = "URL=TARGET", value_parser = crate::probe::parse_route)]
+    pub route: Vec<(String, String)>,
 }
 
 /// The formats of `--output`.
@@ -125,6 +131,11 @@ pub enum Command {
     Plan {
         #[command(flatten)]
         manifest: ManifestArgs,
+        /// Also connect to the servers the manifest would create, and check their
+        /// approvals and tool configs against the tools they list (and scan those tools)
+        /// before anything exists; a server that cannot be reached is named with the reason.
+        #[arg(long)]
+        probe: bool,
         /// Exit 0 when there is nothing to do, 2 when there are changes, 1 on error.
         #[arg(long)]
         detailed_exitcode: bool,
@@ -182,6 +193,71 @@ pub struct EmulatorArgs {
     /// `--fault mcp_servers_create=store-then-fail:502*1 --fault latency:50` (repeatable).
     #[arg(long, value_name = "RULE", value_parser = clap::value_parser!(elevenlabs_mcp_emulator::FaultRule))]
     pub fault: Vec<elevenlabs_mcp_emulator::FaultRule>,
+    /// A workspace secret that `{secret_id: ID}` tokens and header values of registered
+    /// servers resolve to when their tools are listed by connecting (repeatable).
+    #[arg(long, value_name = "ID=VALUE", value_parser = crate::probe::parse_header)]
+    pub secret: Vec<(String, String)>,
+    /// List the tools of registered servers without a route or canned tools by connecting
+    /// to their own URLs (off: they answer the canned tools, and nothing leaves the
+    /// machine).
+    #[arg(long)]
+    pub connect: bool,
+}
+
+/// An MCP server to connect to directly, before (or without) registering it.
+#[derive(Debug, Clone, Args)]
+pub struct ProbeArgs {
+    /// Connect to the MCP server at this URL and list its tools, as the service would when
+    /// it is registered (nothing is registered).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The transport to speak to it (the API's values; the API's default when absent).
+    #[arg(long, value_name = "TRANSPORT", requires = "url", value_parser = transport_values())]
+    pub transport: Option<String>,
+    /// A header to send it, as the registered server's `request_headers` would (repeatable).
+    #[arg(long, value_name = "NAME=VALUE", requires = "url", value_parser = crate::probe::parse_header)]
+    pub header: Vec<(String, String)>,
+    /// The environment variable holding the token to send as the Authorization header (the
+    /// token never goes on the command line).
+    #[arg(long, value_name = "VAR", requires = "url")]
+    pub token_env: Option<String>,
+    /// The most the whole listing may take, connecting included, in seconds.
+    #[arg(long, value_name = "SECONDS", requires = "url", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub listing_deadline: u64,
+}
+
+impl ProbeArgs {
+    /// The server to connect to, when `--url` was given.
+    pub fn target(&self) -> Result<Option<crate::probe::Target>, String> {
+        let Some(url) = &self.url else {
+            return Ok(None);
+        };
+        let token = match &self.token_env {
+            None => None,
+            Some(var) => Some(
+                std::env::var(var)
+                    .ok()
+                    .filter(|t| !t.trim().is_empty())
+                    .ok_or(format!(
+                        "--token-env {var}: the variable is not set (or empty)"
+                    ))?,
+            ),
+        };
+        Ok(Some(crate::probe::Target {
+            url: url.clone(),
+            transport: self.transport.clone(),
+            headers: self.header.clone(),
+            token,
+            deadline: Some(std::time::Duration::from_secs(self.listing_deadline)),
+        }))
+    }
+}
+
+/// The values of `--transport`, from the spec's enum.
+fn transport_values() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::manifest::schema::enum_values(
+        &crate::manifest::schema::of::<elevenlabs_mcp::Transport>(),
+    ))
 }
 
 #[derive(Debug, Args)]
@@ -210,10 +286,14 @@ pub enum Tools {
         lock: PathBuf,
     },
     /// Look for instructions hidden in the tools' definitions (on this machine: nothing is
-    /// sent anywhere but the API): exit 0 with no finding, 2 with findings, 1 on error.
+    /// sent anywhere but the API, or the server `--url` names): exit 0 with no finding, 2
+    /// with findings, 1 on error.
     Scan {
         /// Servers to scan (all when none).
+        #[arg(conflicts_with = "url")]
         servers: Vec<String>,
+        #[command(flatten)]
+        probe: ProbeArgs,
     },
     /// Compare the tools now with the lock file, and scan the new and changed ones: exit 0
     /// unchanged, 2 drifted or flagged, 1 error.

@@ -14,6 +14,7 @@ mod manifest;
 mod ops;
 mod output;
 mod pace;
+mod probe;
 mod progress;
 mod resolve;
 mod scan;

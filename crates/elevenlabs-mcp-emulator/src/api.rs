@@ -55,6 +55,11 @@ impl ToolFixtures {
         self.fallback = tools;
     }
 
+    /// Whether tools were given for `url` itself (not the fallback).
+    pub(crate) fn has(&self, url: &Value) -> bool {
+        url.as_str().is_some_and(|u| self.by_url.contains_key(u))
+    }
+
     fn for_url(&self, url: &Value) -> &[Value] {
         url.as_str()
             .and_then(|u| self.by_url.get(u))

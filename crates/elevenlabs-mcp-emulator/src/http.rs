@@ -46,6 +46,8 @@ pub(crate) struct Shared {
     pub in_flight: AtomicUsize,
     /// The most requests handled at once, as the service limits a workspace.
     pub concurrency_limit: Option<usize>,
+    /// Which servers' tools are listed by connecting to them, and how.
+    pub connections: crate::connect::Connections,
 }
 
 /// Counts a request as in flight until it is answered.
@@ -172,6 +174,25 @@ type Answer = (
     Vec<(&'static str, String)>,
 );
 
+/// The configuration of the server a tools listing is about, when its tools are found by
+/// connecting to it rather than from the canned ones.
+fn live_listing(
+    shared: &Shared,
+    params: &serde_json::Map<String, Value>,
+) -> Option<(Value, crate::connect::Source)> {
+    let id = params.get("mcp_server_id").and_then(Value::as_str)?;
+    let config = lock(&shared.workspace)
+        .servers
+        .get(id)?
+        .get("config")?
+        .clone();
+    let canned = shared.tools.has(config.get("url").unwrap_or(&Value::Null));
+    match shared.connections.source(&config, canned) {
+        crate::connect::Source::Canned => None,
+        source => Some((config, source)),
+    }
+}
+
 async fn answer(
     shared: &Shared,
     method: &Method,
@@ -258,6 +279,23 @@ async fn answer(
             }
         },
     };
+
+    // A listing that connects to the server runs outside the workspace's lock: the
+    // emulator keeps serving while a slow MCP server is waited for.
+    if op.op == Operation::McpServersToolsList
+        && let Some((config, source)) = live_listing(shared, &params)
+    {
+        let body = shared.connections.list(&config, source).await;
+        return (
+            id,
+            Some(Outcome {
+                status: 200,
+                body,
+                changed: false,
+            }),
+            Vec::new(),
+        );
+    }
 
     let (outcome, receipt) = {
         let mut ws = lock(&shared.workspace);

@@ -13,8 +13,10 @@
 //!   documented at [`tool_hash`].
 //! - Tool configs: create answers 409 when the override exists; get, update and delete 404
 //!   when it does not.
-//! - `tools(id).list()` answers with the tools given for the server's URL
-//!   ([`EmulatorBuilder::tools_for`]), or two example tools.
+//! - `tools(id).list()` connects to the registered MCP server as the service does, when its
+//!   URL has a route ([`EmulatorBuilder::route`]: the registered https address sent to a
+//!   local server) or [`EmulatorBuilder::connect`] is on; otherwise it answers the tools
+//!   given for the server's URL ([`EmulatorBuilder::tools_for`]), or two example tools.
 //! - Faults on demand ([`Fault`], [`FaultRule`]): latency, 429, 5xx, store-then-fail,
 //!   dropped connections, `system_busy`.
 //! - A concurrency limit like the service's ([`EmulatorBuilder::concurrency_limit`]).
@@ -36,6 +38,7 @@
 #![warn(missing_docs)]
 
 mod api;
+mod connect;
 mod faults;
 mod http;
 mod process;
@@ -52,6 +55,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use api::{ToolFixtures, tool_hash};
+pub use connect::Connections;
 /// The operations of the API, as the generated table names them.
 pub use elevenlabs_mcp_raw::operations::Operation;
 pub use faults::{Fault, FaultRule, Faults, ParseFaultError};
@@ -68,6 +72,7 @@ pub struct EmulatorBuilder {
     faults: Vec<FaultRule>,
     only_key: Option<String>,
     concurrency_limit: Option<usize>,
+    connections: Connections,
 }
 
 impl EmulatorBuilder {
@@ -143,6 +148,52 @@ impl EmulatorBuilder {
         Ok(self)
     }
 
+    /// Lists the tools of servers registered at `url` by connecting to `target` instead,
+    /// as the service would connect to `url` (the API takes only https addresses; a local
+    /// MCP server is usually `http://127.0.0.1:PORT/…`). The registered URL is still the
+    /// one the server is told of (origin checks, the SSE endpoint); a trailing `/` does not
+    /// matter. A route wins over canned tools. Listings are bounded as
+    /// [`mcp_tools_client::Listing`] bounds them; one that fails answers `success: false`
+    /// with the reason.
+    ///
+    /// ```
+    /// use elevenlabs_mcp_emulator::Emulator;
+    /// let builder = Emulator::builder()
+    ///     .route("https://mcp.example.com/mcp", "http://127.0.0.1:3001/mcp")
+    ///     .secret("docs_token", "s3cret");
+    /// # let _ = builder;
+    /// ```
+    #[must_use]
+    pub fn route(mut self, url: impl Into<String>, target: impl Into<String>) -> Self {
+        self.connections.route(url, target);
+        self
+    }
+
+    /// A workspace secret: what `secret_token: {secret_id: id}`, a `{secret_id: id}` header
+    /// value or URL resolves to when a listing connects. Without it such a listing answers
+    /// `success: false` naming the secret.
+    #[must_use]
+    pub fn secret(mut self, id: impl Into<String>, value: impl Into<String>) -> Self {
+        self.connections.secret(id, value);
+        self
+    }
+
+    /// Connects to every registered server that has no route and no canned tools of its own
+    /// URL, at its registered address (off by default, so that tests stay on loopback).
+    #[must_use]
+    pub fn connect(mut self, yes: bool) -> Self {
+        self.connections.connect_directly(yes);
+        self
+    }
+
+    /// The deadline of one listing by connection (the MCP client's default, 30 s, unless
+    /// set).
+    #[must_use]
+    pub fn listing_deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.connections.deadline(deadline);
+        self
+    }
+
     /// A fault in force from the start (more can be added while it runs, through
     /// [`Emulator::faults`]).
     #[must_use]
@@ -176,6 +227,7 @@ impl EmulatorBuilder {
             only_key: self.only_key,
             in_flight: std::sync::atomic::AtomicUsize::new(0),
             concurrency_limit: self.concurrency_limit,
+            connections: self.connections,
         });
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use elevenlabs_mcp::Client;
+use serde_json::{Map, Value};
 
 use crate::cli::{Cli, Command, ManifestCommand};
 use crate::connect;
@@ -35,6 +36,13 @@ pub async fn main() -> Outcome {
         style: Style::detect(globals.no_color),
     };
     if let Some((operation, args)) = crate::ops::chosen(&matches) {
+        // `tools list --url`: a server that is not registered, listed by connecting to it.
+        if operation == elevenlabs_mcp::Operation::McpServersToolsList {
+            let probe = crate::cli::ProbeArgs::from_arg_matches(args).map_err(|e| e.to_string())?;
+            if let Some(target) = probe.target()? {
+                return tools::list_url(&target, &globals.route, out).await;
+            }
+        }
         let client = connect::client(&globals)?;
         return crate::ops::run(&client, operation, args, out).await;
     }
@@ -81,7 +89,7 @@ async fn run(cli: Cli, out: output::Out) -> Outcome {
     match cli.command {
         Command::Emulator(args) => {
             no_data(out, "emulator")?;
-            emulator(args).await
+            emulator(args, &globals.route).await
         }
         Command::Manifest(ManifestCommand::Schema) => {
             // JSON unless YAML is asked for: the schema is data, not a table.
@@ -105,14 +113,20 @@ async fn run(cli: Cli, out: output::Out) -> Outcome {
             clap_complete::generate(shell, &mut app, "elevenlabs-mcp", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Tools(crate::cli::Tools::Scan { probe, .. }) if probe.url.is_some() => {
+            let target = probe.target()?.ok_or("--url is missing")?;
+            tools::scan_url(&target, &globals.route, out).await
+        }
         Command::Tools(cmd) => tools::tools(&connect()?, cmd, out).await,
         Command::Approvals(cmd) => approvals::approvals(&connect()?, cmd, out).await,
         Command::Pull { file, force } => pull(&connect()?, file.as_deref(), force, out).await,
         Command::Plan {
             manifest,
             detailed_exitcode,
+            probe,
         } => {
-            let (_, _, _, plan) = prepare(&manifest, connect).await?;
+            let probe = probe.then_some(globals.route.as_slice());
+            let (_, _, _, plan) = prepare(&manifest, connect, probe).await?;
             if !out.data(&plan) {
                 print!("{}", plan.render(style));
             }
@@ -128,7 +142,7 @@ async fn run(cli: Cli, out: output::Out) -> Outcome {
             allow_unlisted,
             allow_flagged,
         } => {
-            let (client, servers, listed_at, plan) = prepare(&manifest, connect).await?;
+            let (client, servers, listed_at, plan) = prepare(&manifest, connect, None).await?;
             // People read the plan before answering; with machine output it goes to
             // standard error, and the report is the data.
             if out.machine().is_some() {
@@ -178,6 +192,7 @@ async fn run(cli: Cli, out: output::Out) -> Outcome {
 async fn prepare(
     args: &crate::cli::ManifestArgs,
     connect: impl FnOnce() -> Result<Client, String>,
+    probe: Option<&[(String, String)]>,
 ) -> Result<
     (
         Client,
@@ -196,7 +211,7 @@ async fn prepare(
         .await
         .map_err(|e| e.to_string())?;
     let mut plan = manifest::plan::plan(&desired, &servers, args.prune)?;
-    vet_approvals(&client, &mut plan, &servers).await;
+    vet_approvals(&client, &mut plan, &servers, probe).await;
     Ok((client, servers, listed_at, plan))
 }
 
@@ -209,6 +224,7 @@ async fn vet_approvals(
     client: &Client,
     plan: &mut manifest::plan::Plan,
     servers: &[elevenlabs_mcp::McpServer],
+    probe: Option<&[(String, String)]>,
 ) {
     use manifest::plan::Action;
     let mut wanted: Vec<&elevenlabs_mcp::McpServer> = Vec::new();
@@ -222,7 +238,7 @@ async fn vet_approvals(
             wanted.push(existing);
         }
     }
-    let listed = crate::pace::each(client, wanted, |server| async move {
+    let mut listed = crate::pace::each(client, wanted, |server| async move {
         // A server whose tools cannot be listed now is checked when `apply` approves.
         let tools = match crate::audit::listed(client, server).await {
             Ok(tools) => Some(tools),
@@ -237,6 +253,37 @@ async fn vet_approvals(
         (server.config.name.clone(), tools)
     })
     .await;
+    if let Some(routes) = probe {
+        // The servers the plan creates (or re-creates), connected to as the service would.
+        let new: Vec<(String, Map<String, Value>)> = plan
+            .actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::CreateServer { server, fields, .. }
+                | Action::ReplaceServer { server, fields, .. } => {
+                    Some((server.clone(), fields.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        let probed =
+            futures_util::future::join_all(new.into_iter().map(|(name, fields)| async move {
+                let tools = match crate::probe::of_fields(&fields) {
+                    Ok(target) => crate::probe::list(&target, routes).await,
+                    Err(why) => Err(why),
+                };
+                match tools {
+                    Ok(tools) => (name, Some(tools)),
+                    Err(why) => {
+                        eprintln!("warning: --probe could not list the tools of {name:?}: {why}");
+                        (name, None)
+                    }
+                }
+            }))
+            .await;
+        listed.retain(|(name, _)| !probed.iter().any(|(p, _)| p == name));
+        listed.extend(probed);
+    }
     let mut warnings = Vec::new();
     for action in &mut plan.actions {
         let (server, tool) = match &*action {
@@ -290,8 +337,16 @@ fn read_manifest(path: &Path) -> Result<manifest::Manifest, crate::error::CliErr
     }
 }
 
-async fn emulator(args: crate::cli::EmulatorArgs) -> Outcome {
-    let mut builder = elevenlabs_mcp_emulator::Emulator::builder().port(args.port);
+async fn emulator(args: crate::cli::EmulatorArgs, routes: &[(String, String)]) -> Outcome {
+    let mut builder = elevenlabs_mcp_emulator::Emulator::builder()
+        .port(args.port)
+        .connect(args.connect);
+    for (url, target) in routes {
+        builder = builder.route(url, target);
+    }
+    for (id, value) in args.secret {
+        builder = builder.secret(id, value);
+    }
     if let Some(state) = args.state {
         builder = builder.state_file(state);
     }

@@ -46,7 +46,7 @@ pub(super) async fn tools(client: &Client, cmd: Tools, out: Out) -> Outcome {
             out.data(&serde_json::json!({ "lock": lock, "pinned": pinned }));
             Ok(ExitCode::SUCCESS)
         }
-        Tools::Scan { servers } => scan(client, &servers, out).await,
+        Tools::Scan { servers, .. } => scan(client, &servers, out).await,
         Tools::Audit { servers, lock } => {
             let pins = audit::read_lock(&lock)?;
             let names: Vec<String> = if servers.is_empty() {
@@ -154,17 +154,63 @@ async fn listed_all(
 
 /// `tools scan`: every tool of the chosen servers, through every rule.
 async fn scan(client: &Client, names: &[String], out: Out) -> Outcome {
-    let style = out.style;
     let servers = chosen(client, names).await?;
     let fetched = listed_all(client, servers).await;
     let mut errors = Vec::new();
-    let mut listed: Vec<(McpServer, Vec<elevenlabs_mcp::Tool>)> = Vec::new();
+    let mut listed: Vec<(String, Vec<elevenlabs_mcp::Tool>)> = Vec::new();
     for (server, tools) in fetched {
         match tools {
-            Ok(tools) => listed.push((server, tools)),
+            Ok(tools) => listed.push((server.config.name, tools)),
             Err(e) => errors.push(e),
         }
     }
+    report_scan(&listed, errors, out)
+}
+
+/// `tools scan --url`: a server that is not registered, scanned as it lists its tools.
+pub(super) async fn scan_url(
+    target: &crate::probe::Target,
+    routes: &[(String, String)],
+    out: Out,
+) -> Outcome {
+    let tools = crate::probe::list(target, routes)
+        .await
+        .map_err(|e| format!("{}: {e}", target.url))?;
+    report_scan(&[(target.url.clone(), tools)], Vec::new(), out)
+}
+
+/// `tools list --url`: the tools of a server that is not registered.
+pub(super) async fn list_url(
+    target: &crate::probe::Target,
+    routes: &[(String, String)],
+    out: Out,
+) -> Outcome {
+    let tools = crate::probe::list(target, routes)
+        .await
+        .map_err(|e| format!("{}: {e}", target.url))?;
+    if !out.data(&serde_json::json!({ "url": target.url, "tools": tools })) {
+        let rows: Vec<Vec<String>> = tools
+            .iter()
+            .map(|t| {
+                vec![
+                    visible(&t.name),
+                    visible(t.description.as_deref().unwrap_or_default()),
+                ]
+            })
+            .collect();
+        print!("{}", out.table(&["TOOL", "DESCRIPTION"], &rows));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The findings of the tools of `listed` (server name, tools), and the servers that could
+/// not be listed: exit 0 with no finding, 2 with findings, 1 when a server failed.
+fn report_scan(
+    listed: &[(String, Vec<elevenlabs_mcp::Tool>)],
+    errors: Vec<String>,
+    out: Out,
+) -> Outcome {
+    let style = out.style;
     // Every tool name of the scan, so that a description naming another server's tool is
     // read as shadowing it.
     let scope = scan::Scope::new(
@@ -178,7 +224,7 @@ async fn scan(client: &Client, names: &[String], out: Out) -> Outcome {
         .flat_map(|(server, tools)| {
             tools
                 .iter()
-                .flat_map(|t| scan::scan_listed(&server.config.name, t, &scope))
+                .flat_map(|t| scan::scan_listed(server, t, &scope))
                 .collect::<Vec<_>>()
         })
         .collect();

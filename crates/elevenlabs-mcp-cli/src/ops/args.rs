@@ -290,7 +290,21 @@ pub fn attach(mut app: clap::Command) -> clap::Command {
         let Runner::Derived { body, .. } = place.runner else {
             continue;
         };
-        let cmd = command(operation, &place, body);
+        let mut cmd = command(operation, &place, body);
+        if operation == Operation::McpServersToolsList {
+            // Or a server that is not registered, by connecting to it (`--url`).
+            cmd = <crate::cli::ProbeArgs as clap::Args>::augment_args(cmd);
+            for name in operation.path_params() {
+                cmd = cmd.mut_arg(*name, |a| {
+                    a.required(false)
+                        .required_unless_present("url")
+                        .conflicts_with("url")
+                });
+            }
+            for name in operation.query_params() {
+                cmd = cmd.mut_arg(*name, |a| a.conflicts_with("url"));
+            }
+        }
         if app.find_subcommand(place.group).is_none() {
             app = app.subcommand(
                 clap::Command::new(place.group)
