@@ -20,6 +20,7 @@ mod burst;
 mod cli;
 mod consumer;
 mod decode;
+mod mcp;
 mod measure;
 mod report;
 mod server;
@@ -111,6 +112,17 @@ fn main() -> Result<()> {
         let rounds = args.nth(1).map_or(Ok(200), |n| n.parse())?;
         let bodies = Bodies::new(SERVERS)?;
         print!("{}", report::table(&decode_rows(&bodies, rounds)?));
+        return Ok(());
+    }
+    if args.peek().map(String::as_str) == Some("mcp") {
+        // The MCP listing rows alone: `elevenlabs-mcp-bench mcp PYTHON [--quick]`, PYTHON
+        // a venv's interpreter with the `mcp` SDK (`scripts/mcp-peers` installs one).
+        let python = args
+            .nth(1)
+            .context("mcp needs the path of a Python with the mcp SDK")?;
+        let quick = args.any(|a| a == "--quick");
+        let rows = mcp::rows(Path::new(&python), quick)?;
+        print!("{}", report::table(&rows));
         return Ok(());
     }
     if args.peek().map(String::as_str) == Some("cli") {
