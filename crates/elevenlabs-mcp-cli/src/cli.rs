@@ -82,6 +82,11 @@ pub enum Format {
     Json,
     /// The same data as YAML.
     Yaml,
+    /// A pull-request comment (`plan`, `tools audit`, `tools scan`): a summary line, then a
+    /// table, every name escaped.
+    Markdown,
+    /// SARIF 2.1.0 for code-scanning alerts (`tools scan`, `tools audit`).
+    Sarif,
 }
 
 impl Globals {
@@ -294,6 +299,10 @@ pub enum Tools {
         servers: Vec<String>,
         #[command(flatten)]
         probe: ProbeArgs,
+        /// The manifest that declares the servers: `--output sarif` points each alert at
+        /// the line declaring its server.
+        #[arg(long, value_name = "FILE")]
+        manifest: Option<PathBuf>,
     },
     /// Compare the tools now with the lock file, and scan the new and changed ones: exit 0
     /// unchanged, 2 drifted or flagged, 1 error.
@@ -302,6 +311,10 @@ pub enum Tools {
         servers: Vec<String>,
         #[arg(long, default_value = crate::audit::DEFAULT_LOCK, value_name = "FILE")]
         lock: PathBuf,
+        /// The manifest that declares the servers: `--output sarif` points each alert at
+        /// the line declaring its server.
+        #[arg(long, value_name = "FILE")]
+        manifest: Option<PathBuf>,
     },
 }
 

@@ -4,6 +4,7 @@
 
 mod ask;
 mod audit;
+mod ci;
 mod cli;
 mod commands;
 mod connect;

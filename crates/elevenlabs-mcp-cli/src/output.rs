@@ -129,9 +129,22 @@ pub struct Out {
 }
 
 impl Out {
-    /// The machine format asked for (`json` or `yaml`); `None` for tables.
+    /// The machine format asked for (`json` or `yaml`); `None` for tables (and for the
+    /// formats of CI, `markdown` and `sarif`, which the commands that have them handle
+    /// before anything else; [`for_ci`] refuses them elsewhere).
     pub fn machine(self) -> Option<crate::cli::Format> {
-        self.format.filter(|f| *f != crate::cli::Format::Table)
+        self.format
+            .filter(|f| matches!(f, crate::cli::Format::Json | crate::cli::Format::Yaml))
+    }
+
+    /// Whether `--output markdown` was asked for.
+    pub fn markdown(self) -> bool {
+        self.format == Some(crate::cli::Format::Markdown)
+    }
+
+    /// Whether `--output sarif` was asked for.
+    pub fn sarif(self) -> bool {
+        self.format == Some(crate::cli::Format::Sarif)
     }
 
     /// Prints `value` in the machine format asked for; `false` (nothing printed) for tables.
@@ -152,6 +165,24 @@ impl Out {
     /// A table of `rows` under `header`, cells cut to fit unless `--wide`.
     pub fn table(self, header: &[&str], rows: &[Vec<String>]) -> String {
         table_cut(self.style, header, rows, !self.wide)
+    }
+}
+
+/// Refuses `--output markdown` and `--output sarif` for a command (`plan`, `tools audit`…)
+/// that does not have them.
+pub fn for_ci(format: Option<crate::cli::Format>, command: &str) -> Result<(), String> {
+    let (markdown, sarif) = (
+        ["plan", "tools audit", "tools scan"],
+        ["tools audit", "tools scan"],
+    );
+    match format {
+        Some(crate::cli::Format::Markdown) if !markdown.contains(&command) => Err(format!(
+            "--output markdown is for `plan`, `tools audit` and `tools scan`, not `{command}`"
+        )),
+        Some(crate::cli::Format::Sarif) if !sarif.contains(&command) => Err(format!(
+            "--output sarif is for `tools scan` and `tools audit`, not `{command}`"
+        )),
+        _ => Ok(()),
     }
 }
 

@@ -35,6 +35,15 @@ pub async fn main() -> Outcome {
         yes: globals.yes,
         style: Style::detect(globals.no_color),
     };
+    // The formats of CI belong to a few commands; any other refuses them before it starts.
+    let command = match matches.subcommand() {
+        Some((group, sub)) => match sub.subcommand() {
+            Some((verb, _)) => format!("{group} {verb}"),
+            None => group.to_owned(),
+        },
+        None => String::new(),
+    };
+    output::for_ci(out.format, &command)?;
     if let Some((operation, args)) = crate::ops::chosen(&matches) {
         // `tools list --url`: a server that is not registered, listed by connecting to it.
         if operation == elevenlabs_mcp::Operation::McpServersToolsList {
@@ -113,9 +122,15 @@ async fn run(cli: Cli, out: output::Out) -> Outcome {
             clap_complete::generate(shell, &mut app, "elevenlabs-mcp", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Tools(crate::cli::Tools::Scan { probe, .. }) if probe.url.is_some() => {
+        Command::Tools(crate::cli::Tools::Scan {
+            probe, manifest, ..
+        }) if probe.url.is_some() => {
             let target = probe.target()?.ok_or("--url is missing")?;
-            tools::scan_url(&target, &globals.route, out).await
+            let manifest = manifest
+                .as_deref()
+                .map(crate::ci::Manifest::read)
+                .transpose()?;
+            tools::scan_url(&target, &globals.route, manifest.as_ref(), out).await
         }
         Command::Tools(cmd) => tools::tools(&connect()?, cmd, out).await,
         Command::Approvals(cmd) => approvals::approvals(&connect()?, cmd, out).await,
@@ -127,7 +142,9 @@ async fn run(cli: Cli, out: output::Out) -> Outcome {
         } => {
             let probe = probe.then_some(globals.route.as_slice());
             let (_, _, _, plan) = prepare(&manifest, connect, probe).await?;
-            if !out.data(&plan) {
+            if out.markdown() {
+                print!("{}", crate::ci::markdown::plan(&plan));
+            } else if !out.data(&plan) {
                 print!("{}", plan.render(style));
             }
             Ok(if detailed_exitcode && !plan.is_empty() {

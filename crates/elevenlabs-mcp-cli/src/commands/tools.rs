@@ -46,8 +46,24 @@ pub(super) async fn tools(client: &Client, cmd: Tools, out: Out) -> Outcome {
             out.data(&serde_json::json!({ "lock": lock, "pinned": pinned }));
             Ok(ExitCode::SUCCESS)
         }
-        Tools::Scan { servers, .. } => scan(client, &servers, out).await,
-        Tools::Audit { servers, lock } => {
+        Tools::Scan {
+            servers, manifest, ..
+        } => {
+            let manifest = manifest
+                .as_deref()
+                .map(crate::ci::Manifest::read)
+                .transpose()?;
+            scan(client, &servers, manifest.as_ref(), out).await
+        }
+        Tools::Audit {
+            servers,
+            lock,
+            manifest,
+        } => {
+            let manifest = manifest
+                .as_deref()
+                .map(crate::ci::Manifest::read)
+                .transpose()?;
             let pins = audit::read_lock(&lock)?;
             let names: Vec<String> = if servers.is_empty() {
                 pins.servers.keys().cloned().collect()
@@ -63,7 +79,8 @@ pub(super) async fn tools(client: &Client, cmd: Tools, out: Out) -> Outcome {
             }
             let mut drifted = false;
             let mut flagged = 0usize;
-            let machine = out.machine().is_some();
+            // Everything is gathered first for the formats that print it all at the end.
+            let machine = out.machine().is_some() || out.markdown() || out.sarif();
             let mut verdicts = Vec::new();
             let mut findings = Vec::new();
             let chosen_servers = resolve::servers(client, &names).await?;
@@ -102,6 +119,21 @@ pub(super) async fn tools(client: &Client, cmd: Tools, out: Out) -> Outcome {
                         );
                     }
                 }
+            }
+            let code = if drifted || flagged > 0 {
+                ExitCode::from(CHANGES)
+            } else {
+                ExitCode::SUCCESS
+            };
+            if out.markdown() {
+                print!("{}", crate::ci::markdown::audit(&verdicts, &findings));
+                return Ok(code);
+            }
+            if out.sarif() {
+                let log =
+                    crate::ci::sarif::log("tools audit", &findings, &verdicts, manifest.as_ref());
+                println!("{}", crate::output::json(&log));
+                return Ok(code);
             }
             let verdict_data = serde_json::json!({
                 "drifted": drifted,
@@ -153,7 +185,12 @@ async fn listed_all(
 }
 
 /// `tools scan`: every tool of the chosen servers, through every rule.
-async fn scan(client: &Client, names: &[String], out: Out) -> Outcome {
+async fn scan(
+    client: &Client,
+    names: &[String],
+    manifest: Option<&crate::ci::Manifest>,
+    out: Out,
+) -> Outcome {
     let servers = chosen(client, names).await?;
     let fetched = listed_all(client, servers).await;
     let mut errors = Vec::new();
@@ -164,19 +201,20 @@ async fn scan(client: &Client, names: &[String], out: Out) -> Outcome {
             Err(e) => errors.push(e),
         }
     }
-    report_scan(&listed, errors, out)
+    report_scan(&listed, errors, manifest, out)
 }
 
 /// `tools scan --url`: a server that is not registered, scanned as it lists its tools.
 pub(super) async fn scan_url(
     target: &crate::probe::Target,
     routes: &[(String, String)],
+    manifest: Option<&crate::ci::Manifest>,
     out: Out,
 ) -> Outcome {
     let tools = crate::probe::list(target, routes)
         .await
         .map_err(|e| format!("{}: {e}", target.url))?;
-    report_scan(&[(target.url.clone(), tools)], Vec::new(), out)
+    report_scan(&[(target.url.clone(), tools)], Vec::new(), manifest, out)
 }
 
 /// `tools list --url`: the tools of a server that is not registered.
@@ -208,6 +246,7 @@ pub(super) async fn list_url(
 fn report_scan(
     listed: &[(String, Vec<elevenlabs_mcp::Tool>)],
     errors: Vec<String>,
+    manifest: Option<&crate::ci::Manifest>,
     out: Out,
 ) -> Outcome {
     let style = out.style;
@@ -234,7 +273,15 @@ fn report_scan(
         "findings": findings,
         "errors": errors,
     });
-    if !out.data(&data) {
+    if out.markdown() {
+        print!(
+            "{}",
+            crate::ci::markdown::scan(&findings, tool_count, listed.len())
+        );
+    } else if out.sarif() {
+        let log = crate::ci::sarif::log("tools scan", &findings, &[], manifest);
+        println!("{}", crate::output::json(&log));
+    } else if !out.data(&data) {
         let rows: Vec<Vec<String>> = findings
             .iter()
             .map(|f| {
