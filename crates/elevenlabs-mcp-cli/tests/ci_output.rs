@@ -169,6 +169,20 @@ async fn scanned(dir: &Path) -> (Value, String) {
         .output()
         .expect("scans");
     assert_eq!(out.status.code(), Some(2), "findings: exit 2 as ever");
+    // The same findings as a comment: the summary, and the poisoned markup as text.
+    let md = common::cli(&url)
+        .args(["tools", "scan", "--output", "markdown"])
+        .output()
+        .expect("scans");
+    assert_eq!(md.status.code(), Some(2));
+    let md = stdout(&md);
+    assert!(md.starts_with("**Scan: "), "{md}");
+    assert!(md.contains("`fetch_page`"), "{md}");
+    assert!(
+        active_parts(&md).is_empty(),
+        "{:?}\n{md}",
+        active_parts(&md)
+    );
     emulator.shutdown().await;
     (serde_json::from_slice(&out.stdout).expect("JSON"), manifest)
 }

@@ -454,20 +454,21 @@ async fn apply_under_faults_converges_with_one_server_per_name() {
     let faults = emulator.faults();
     // The first create is stored, then answered 502: apply looks before creating again.
     faults.add(FaultRule::on(Operation::McpServersCreate, Fault::StoreThenFail(502)).times(1));
-    // One 429 on approving: retried by the client.
+    // One 429 on listing the tools to approve: retried by the client.
     faults.add(
         FaultRule::on(
-            Operation::McpServersToolApprovalsCreate,
+            Operation::McpServersToolsList,
             Fault::RateLimit {
                 retry_after: std::time::Duration::ZERO,
             },
         )
         .times(1),
     );
-    // A 5xx on creating an override: a POST is not repeated, so this run stops here.
+    // A 5xx on approving (only "Docs search" has an approval, whichever create was lost):
+    // a POST is not repeated, so this run stops here.
     faults.add(
         FaultRule::on(
-            Operation::McpServersToolConfigsCreate,
+            Operation::McpServersToolApprovalsCreate,
             Fault::ServerError(503),
         )
         .times(1),

@@ -375,3 +375,37 @@ async fn a_run_that_gives_up_on_a_full_workspace_says_so_and_for_how_long() {
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_concurrency_caps_the_command_below_the_workspace_limit() {
+    // The workspace allows 8; the operator leaves room for production with a cap of 2, and
+    // the SDK's own account of the limit (its debug events) says 2.
+    let emulator = crowded(8).await;
+    let url = emulator.base_url();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = team_manifest(dir.path(), "capped", 6);
+    let out = common::cli(&url)
+        .args(["--yes", "--debug", "--max-concurrency", "2", "apply", "-f"])
+        .arg(&manifest)
+        .output()
+        .expect("applies");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let debug = String::from_utf8_lossy(&out.stderr);
+    let stated: Vec<&str> = debug
+        .lines()
+        .filter(|l| l.contains("workspace's limit"))
+        .collect();
+    assert!(!stated.is_empty(), "{debug}");
+    assert!(stated.iter().all(|l| l.contains("maximum=2")), "{stated:?}");
+    // Without the cap the same command takes the workspace's own limit as its ceiling.
+    let out = common::cli(&url)
+        .args(["--debug", "plan", "-f"])
+        .arg(&manifest)
+        .output()
+        .expect("plans");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("maximum=8"));
+}

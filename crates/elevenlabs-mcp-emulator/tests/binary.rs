@@ -44,3 +44,19 @@ fn bad_arguments_are_refused_with_the_usage() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("explode") && err.contains("usage:"), "{err}");
 }
+
+#[test]
+fn routes_and_secrets_are_name_value_pairs() {
+    for (flag, bad, says) in [
+        ("--route", "https://mcp.example.com/mcp", "URL=TARGET"),
+        ("--secret", "=value", "ID=VALUE"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_elevenlabs-mcp-emulator"))
+            .args([flag, bad])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{flag} {bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says) && err.contains("usage:"), "{err}");
+    }
+}
