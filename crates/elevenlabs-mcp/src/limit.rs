@@ -335,8 +335,9 @@ impl Limiter {
         // This client's calls the service counted with this one: those in flight when it
         // went out, and those started right after it (calls sent together reach the
         // service in any order, and one that overtook this one would otherwise pass for
-        // somebody else's); or, when more are in flight now, those.
-        let ours = (slot.ours + state.overtaking(slot.seq, slot.sent_at)).max(now_in_flight);
+        // somebody else's). Not those in flight now: a call sent after this one arrived
+        // was not counted with it, and taking it for ours would hide the others.
+        let ours = slot.ours + state.overtaking(slot.seq, slot.sent_at);
         if answer.refused || current.is_some_and(|c| c > ours) {
             state.others_seen = Some(Instant::now());
         }

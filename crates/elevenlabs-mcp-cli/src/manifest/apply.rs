@@ -198,10 +198,6 @@ struct ServerState {
 struct Walk<'a> {
     client: &'a Client,
     plan: &'a Plan,
-    /// When the workspace was listed for the plan, if the walk started right after (no
-    /// question asked in between): while no answer since shows another user's calls in
-    /// flight, that list still says which names exist, and a create needs no fresh one.
-    listed_at: Option<Instant>,
     /// Tools the user allows to be approved despite a high-severity finding.
     allowed: &'a Allowed<'a>,
     recheck: Recheck,
@@ -240,12 +236,13 @@ impl Walk<'_> {
         }
         let config: McpServerConfig = typed(Value::Object(body))?;
         let api = self.client.mcp_servers();
-        // Another run may have created it since the plan was made: unless nobody else has
-        // been seen at work since the plan's list, look again.
-        let quiet = self
-            .listed_at
-            .is_some_and(|at| !self.client.saw_others_since(at));
-        if !quiet {
+        // Another run may have created it since the plan was made: look again (even when
+        // nobody else was seen at work: runs started together see each other only once
+        // their calls overlap, and their first creates come before that).
+        //
+        // `Client::saw_others_since` was tried for skipping this list when alone; runs
+        // started together then made duplicates that a third run's plan refused.
+        {
             let existing = self
                 .recheck
                 .named(self.client, server, Instant::now())
@@ -565,18 +562,13 @@ impl Walk<'_> {
     }
 }
 
-/// How soon after the plan's list the walk must start for that list to stand for the
-/// workspace (longer means a question was asked in between).
-const PLAN_STILL_FRESH: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// Carries out `plan` on the workspace whose servers were `servers` when it was made, as
-/// listed at `listed_at`. Progress goes to standard error (a bar on a terminal); the
-/// report says what became of each step, in plan order.
+/// Carries out `plan` on the workspace whose servers were `servers` when it was made.
+/// Progress goes to standard error (a bar on a terminal); the report says what became of
+/// each step, in plan order.
 pub async fn apply(
     client: &Client,
     plan: &Plan,
     servers: &[McpServer],
-    listed_at: Instant,
     allowed: &Allowed<'_>,
     style: Style,
 ) -> Report {
@@ -625,7 +617,6 @@ pub async fn apply(
     let walk = Walk {
         client,
         plan,
-        listed_at: (listed_at.elapsed() < PLAN_STILL_FRESH).then_some(listed_at),
         allowed,
         recheck: Recheck {
             latest: tokio::sync::Mutex::new(None),
