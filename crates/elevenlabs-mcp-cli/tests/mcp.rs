@@ -341,6 +341,26 @@ async fn pin_then_audit_sees_a_tool_changed_by_a_restart() {
         "{}",
         String::from_utf8_lossy(&pin.stderr)
     );
+    // The real tools, through the route, in `tools list` and `tools scan` too.
+    let listed = common::cli(&url)
+        .args(["tools", "list", "Docs"])
+        .output()
+        .expect("lists");
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains("search_docs") && listed.contains("page2_tool"),
+        "{listed}"
+    );
+    let scanned = common::cli(&url)
+        .args(["tools", "scan"])
+        .output()
+        .expect("scans");
+    let scan_out = String::from_utf8_lossy(&scanned.stdout);
+    assert_eq!(scanned.status.code(), Some(0), "{scan_out}");
+    assert!(
+        scan_out.contains("in 6 tool(s) of 1 server(s)"),
+        "{scan_out}"
+    );
     let same = common::cli(&url)
         .args(["tools", "audit", "--lock", lock])
         .output()
