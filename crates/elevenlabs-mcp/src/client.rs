@@ -140,26 +140,6 @@ impl Client {
             .map(crate::limit::Limiter::window)
             .filter(|&n| n < crate::limit::UNLIMITED)
     }
-
-    /// Whether any answer to this client (or its clones) since `at` showed calls of others
-    /// in flight in the workspace (`current-concurrent-requests` above this client's own),
-    /// or refused a call for the workspace's limit: another process with the key was at
-    /// work. Work that must not race other writers can use it to decide whether what it
-    /// read earlier still stands (`apply` lists the workspace again before a create only
-    /// then). Always `true` when the limiter is off: nothing is known.
-    ///
-    /// ```
-    /// use elevenlabs_mcp::Client;
-    /// let client = Client::builder().api_key("sk_example").build()?;
-    /// assert!(!client.saw_others_since(std::time::Instant::now()));
-    /// # Ok::<(), elevenlabs_mcp::Error>(())
-    /// ```
-    pub fn saw_others_since(&self, at: std::time::Instant) -> bool {
-        self.inner
-            .limiter
-            .as_ref()
-            .is_none_or(|limiter| limiter.saw_others_since(at))
-    }
 }
 
 /// Configures a [`Client`].

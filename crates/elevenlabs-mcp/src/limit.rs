@@ -117,9 +117,6 @@ struct State {
     recovery: u64,
     /// A running average of how long a call takes, for the pause after a refusal.
     typical: Option<Duration>,
-    /// When an answer last showed calls of others in flight (or refused a call for the
-    /// limit, which others filled).
-    others_seen: Option<Instant>,
     /// The most calls in flight in the workspace that answers stated during this round
     /// trip, and during the one before: calls go out in bursts and the first of a burst
     /// to arrive sees the workspace nearly empty, so room is judged by the peak.
@@ -233,7 +230,6 @@ impl Limiter {
                 sent: 0,
                 recovery: 0,
                 typical: None,
-                others_seen: None,
                 peak: 0,
                 last_peak: 0,
                 others_peak: 0,
@@ -338,9 +334,6 @@ impl Limiter {
         // somebody else's). Not those in flight now: a call sent after this one arrived
         // was not counted with it, and taking it for ours would hide the others.
         let ours = slot.ours + state.overtaking(slot.seq, slot.sent_at);
-        if answer.refused || current.is_some_and(|c| c > ours) {
-            state.others_seen = Some(Instant::now());
-        }
         adapt(&mut state, slot, Seen { ours, used }, &answer, current);
         tracing::debug!(
             current,
@@ -401,12 +394,6 @@ impl Limiter {
     /// The most this client keeps in flight: the learned limit, or the cap.
     pub(crate) fn ceiling(&self) -> usize {
         self.lock().ceiling
-    }
-
-    /// Whether an answer since `at` showed others' calls in flight.
-    pub(crate) fn saw_others_since(&self, at: std::time::Instant) -> bool {
-        let at = Instant::from_std(at);
-        self.lock().others_seen.is_some_and(|seen| seen >= at)
     }
 
     /// This client's share now, in whole slots.

@@ -72,6 +72,9 @@ pub struct RawResponse {
     earlier_attempt_may_have_applied: bool,
     /// How long the call waited for room under the workspace's limit before this answer.
     waited_for_room: Duration,
+    /// A refusal `too_many_concurrent_requests`: over the workspace's limit of requests in
+    /// flight, so not carried out (read from the body once, as it arrived).
+    refused_for_limit: bool,
 }
 
 impl RawResponse {
@@ -203,9 +206,8 @@ impl Inner {
                 r.waited_for_room = waited_for_room;
             }
             span.record("attempt", attempt);
-            if let (Some(limiter), Attempt::Answered(r)) = (&self.limiter, &outcome)
-                && is_refused_for_the_limit(r)
-            {
+            let refused = matches!(&outcome, Attempt::Answered(r) if r.refused_for_limit);
+            if let (Some(limiter), true) = (&self.limiter, refused) {
                 // Over the workspace's limit of calls in flight: nothing was carried out,
                 // and what is missing is room, not time. Wait for it, within the budget.
                 let budget = self.retry.limit_wait();
@@ -244,8 +246,7 @@ impl Inner {
                 }
                 Attempt::Failed(_) => (Some(Failure::MaybeSent), None),
             };
-            let limit_exhausted = refusals > 0
-                && matches!(&outcome, Attempt::Answered(r) if is_refused_for_the_limit(r));
+            let limit_exhausted = refusals > 0 && refused;
             let wait = failure.filter(|_| !limit_exhausted).and_then(|failure| {
                 next_wait(
                     &self.retry,
@@ -333,6 +334,9 @@ impl Inner {
             Ok(Body::Whole(body) | Body::Cut(body)) => Attempt::Answered(RawResponse {
                 status,
                 headers,
+                refused_for_limit: status == StatusCode::TOO_MANY_REQUESTS
+                    && crate::RateLimit::of_body(&body)
+                        == crate::RateLimit::TooManyConcurrentRequests,
                 body: scrub(body, &self.secret),
                 earlier_attempt_may_have_applied: false,
                 waited_for_room: Duration::ZERO,
@@ -344,7 +348,7 @@ impl Inner {
             // An answer too large to keep still counts: its headers were not kept.
             let empty = HeaderMap::new();
             let (headers, refused) = match &outcome {
-                Attempt::Answered(r) => (&r.headers, is_refused_for_the_limit(r)),
+                Attempt::Answered(r) => (&r.headers, r.refused_for_limit),
                 _ => (&empty, false),
             };
             if !matches!(outcome, Attempt::Failed(_)) {
@@ -360,13 +364,6 @@ impl Inner {
         }
         (outcome, slot)
     }
-}
-
-/// Whether `response` is a refusal `too_many_concurrent_requests`: over the workspace's
-/// limit of requests in flight, so not carried out.
-fn is_refused_for_the_limit(response: &RawResponse) -> bool {
-    response.status == StatusCode::TOO_MANY_REQUESTS
-        && crate::RateLimit::of_body(&response.body) == crate::RateLimit::TooManyConcurrentRequests
 }
 
 /// A body read within a limit.

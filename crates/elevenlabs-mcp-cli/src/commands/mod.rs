@@ -220,68 +220,13 @@ async fn prepare(
         .await
         .map_err(|e| e.to_string())?;
     let servers = if overlapping {
-        without_young_copies(servers, &desired)
+        manifest::apply::without_young_copies(servers, &desired)
     } else {
         servers
     };
     let mut plan = manifest::plan::plan(&desired, &servers, args.prune)?;
     vet_approvals(&client, &mut plan, &servers, probe).await;
     Ok((client, servers, plan))
-}
-
-/// How young a second copy of a name must be to be taken for another `apply`'s, made by a
-/// run that overlaps this one and removed by it when its steps end.
-const YOUNG_COPY_SECS: i64 = 600;
-
-/// The workspace as `apply` plans against it: a manifest's name that has several servers,
-/// all but the oldest created in the last [`YOUNG_COPY_SECS`], stands for the oldest. Every
-/// overlapping run keeps the oldest copy and deletes its own younger one when its steps
-/// end, so a run started meanwhile must not stop on copies about to go. Older duplicates
-/// are left in, and the plan refuses them as ever: nobody will remove those.
-fn without_young_copies(
-    servers: Vec<elevenlabs_mcp::McpServer>,
-    desired: &manifest::Manifest,
-) -> Vec<elevenlabs_mcp::McpServer> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0);
-    let age = |s: &elevenlabs_mcp::McpServer| {
-        (
-            s.metadata.created_at.as_i64().unwrap_or(i64::MAX),
-            s.id.clone(),
-        )
-    };
-    let mut dropped: Vec<String> = Vec::new();
-    for entry in &desired.servers {
-        let mut copies: Vec<&elevenlabs_mcp::McpServer> = servers
-            .iter()
-            .filter(|s| s.config.name == entry.name)
-            .collect();
-        if copies.len() < 2 {
-            continue;
-        }
-        copies.sort_by_key(|s| age(s));
-        let young = copies[1..].iter().all(|s| {
-            s.metadata
-                .created_at
-                .as_i64()
-                .is_some_and(|at| now - at <= YOUNG_COPY_SECS)
-        });
-        if young {
-            eprintln!(
-                "note: {:?} is in the workspace {} times, the younger made in the last minutes: another run of `apply` is at work; this run keeps the oldest ({}), as that run will",
-                entry.name,
-                copies.len(),
-                copies[0].id
-            );
-            dropped.extend(copies[1..].iter().map(|s| s.id.clone()));
-        }
-    }
-    servers
-        .into_iter()
-        .filter(|s| !dropped.contains(&s.id))
-        .collect()
 }
 
 /// Checks the plan's tools against what each server that exists lists now: a tool it

@@ -149,6 +149,52 @@ fn age(server: &McpServer) -> (i64, String) {
     )
 }
 
+/// How young a second copy of a name must be to be taken for another `apply`'s, made by a
+/// run that overlaps this one and removed by it when its steps end.
+const YOUNG_COPY_SECS: i64 = 600;
+
+/// The workspace as `apply` plans against it: a manifest's name that has several servers,
+/// all but the oldest created in the last [`YOUNG_COPY_SECS`], stands for the oldest. Every
+/// overlapping run keeps the oldest copy and deletes its own younger one when its steps
+/// end, so a run started meanwhile must not stop on copies about to go. Older duplicates
+/// are left in, and the plan refuses them as ever: nobody will remove those.
+pub fn without_young_copies(servers: Vec<McpServer>, desired: &super::Manifest) -> Vec<McpServer> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    let mut dropped: Vec<String> = Vec::new();
+    for entry in &desired.servers {
+        let mut copies: Vec<&McpServer> = servers
+            .iter()
+            .filter(|s| s.config.name == entry.name)
+            .collect();
+        if copies.len() < 2 {
+            continue;
+        }
+        copies.sort_by_key(|s| age(s));
+        let young = copies[1..].iter().all(|s| {
+            s.metadata
+                .created_at
+                .as_i64()
+                .is_some_and(|at| now - at <= YOUNG_COPY_SECS)
+        });
+        if young {
+            eprintln!(
+                "note: {:?} is in the workspace {} times, the younger made in the last minutes: another run of `apply` is at work; this run keeps the oldest ({}), as that run will",
+                entry.name,
+                copies.len(),
+                copies[0].id
+            );
+            dropped.extend(copies[1..].iter().map(|s| s.id.clone()));
+        }
+    }
+    servers
+        .into_iter()
+        .filter(|s| !dropped.contains(&s.id))
+        .collect()
+}
+
 /// The workspace as listed no earlier than a given moment, shared by every create that
 /// checks a name: one list answers all the creates that asked before it started.
 struct Recheck {
@@ -236,23 +282,19 @@ impl Walk<'_> {
         }
         let config: McpServerConfig = typed(Value::Object(body))?;
         let api = self.client.mcp_servers();
-        // Another run may have created it since the plan was made: look again (even when
-        // nobody else was seen at work: runs started together see each other only once
-        // their calls overlap, and their first creates come before that).
-        //
-        // `Client::saw_others_since` was tried for skipping this list when alone; runs
-        // started together then made duplicates that a third run's plan refused.
-        {
-            let existing = self
-                .recheck
-                .named(self.client, server, Instant::now())
-                .await
-                .map_err(|e| format!("listing the servers to check the name: {e}"))?;
-            if let Some(oldest) = existing.first() {
-                state.id = Some(oldest.id.clone());
-                let note = self.adopt(oldest, fields).await?;
-                return Ok(note);
-            }
+        // Another run may have created it since the plan was made: look again, even when
+        // nobody else was seen at work (runs started together see each other only once
+        // their calls overlap, and their first creates come before that; skipping this
+        // list when alone let them make duplicates that a third run's plan refused).
+        let existing = self
+            .recheck
+            .named(self.client, server, Instant::now())
+            .await
+            .map_err(|e| format!("listing the servers to check the name: {e}"))?;
+        if let Some(oldest) = existing.first() {
+            state.id = Some(oldest.id.clone());
+            let note = self.adopt(oldest, fields).await?;
+            return Ok(note);
         }
         match api.create(config).await {
             Ok(created) => {
