@@ -69,13 +69,22 @@ pub fn pin(tool: &Tool) -> Pinned {
 /// The file exists but is not a lock file.
 pub fn read_lock(path: &Path) -> Result<Lock, String> {
     match crate::files::read_bounded(path, crate::files::DATA_FILE_LIMIT) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display())),
+        Ok(bytes) => parse_lock(&bytes).map_err(|e| format!("{}: {e}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock {
             version: 1,
             ..Lock::default()
         }),
         Err(e) => Err(format!("{}: {e}", path.display())),
     }
+}
+
+/// Reads the bytes of a lock file.
+///
+/// # Errors
+///
+/// They are not a lock file: serde_json's message, with its line and column.
+pub fn parse_lock(bytes: &[u8]) -> Result<Lock, serde_json::Error> {
+    serde_json::from_slice(bytes)
 }
 
 /// Writes the lock file (pretty, one key per line, for review).

@@ -60,11 +60,46 @@ impl ToolFixtures {
         url.as_str().is_some_and(|u| self.by_url.contains_key(u))
     }
 
-    fn for_url(&self, url: &Value) -> &[Value] {
+    /// The URLs given tools of their own.
+    #[cfg(fuzzing)]
+    pub(crate) fn urls(&self) -> impl Iterator<Item = &str> {
+        self.by_url.keys().map(String::as_str)
+    }
+
+    pub(crate) fn for_url(&self, url: &Value) -> &[Value] {
         url.as_str()
             .and_then(|u| self.by_url.get(u))
             .unwrap_or(&self.fallback)
     }
+}
+
+/// The answer of a tools listing that reached the server and got `tools`.
+pub(crate) fn tools_answer(tools: &[Value]) -> Value {
+    json!({"success": true, "error_message": null, "tools": tools})
+}
+
+/// Why `tools` could not be what a server lists: the first place where the answer carrying
+/// them breaks the spec's schema of a tools listing. `None` when they could be.
+pub(crate) fn unservable(tools: &[Value]) -> Option<String> {
+    let schema = spec::response_schema(Operation::McpServersToolsList, 200)?;
+    let answer = tools_answer(tools);
+    let problem = spec::validate(&schema, &answer, &mut Vec::new())
+        .into_iter()
+        .next()?;
+    let at: Vec<String> = problem["loc"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| match p {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .collect();
+    Some(format!(
+        "{}: {}",
+        at.join("."),
+        problem["msg"].as_str().unwrap_or("not valid")
+    ))
 }
 
 /// An answer: status and JSON body, and whether the workspace changed.
@@ -220,11 +255,9 @@ pub fn run(
         }
         Operation::McpServersGet => on_server(ws, &id, |server, _| Err(ok(server.clone()))),
         Operation::McpServersToolsList => on_server(ws, &id, |_, config| {
-            Err(ok(json!({
-                "success": true,
-                "error_message": null,
-                "tools": tools.for_url(config.get("url").unwrap_or(&Value::Null))
-            })))
+            Err(ok(tools_answer(
+                tools.for_url(config.get("url").unwrap_or(&Value::Null)),
+            )))
         }),
         Operation::McpServersUpdate => on_server(ws, &id, |_, config| {
             merge(config, &body, config_schema);

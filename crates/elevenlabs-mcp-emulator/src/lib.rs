@@ -56,6 +56,9 @@ use tokio::task::JoinHandle;
 
 pub use api::{ToolFixtures, tool_hash};
 pub use connect::Connections;
+
+#[cfg(fuzzing)]
+pub mod fuzzing;
 /// The operations of the API, as the generated table names them.
 pub use elevenlabs_mcp_raw::operations::Operation;
 pub use faults::{Fault, FaultRule, Faults, ParseFaultError};
@@ -127,10 +130,21 @@ impl EmulatorBuilder {
 
     /// The tools of a tools file: a JSON object mapping server URLs to arrays of MCP tools,
     /// with the key `"*"` for every other URL (what the binary's `--tools FILE` reads).
+    /// Each array must be one a server could list: the answer carrying it must fit the
+    /// spec's schema of a tools listing (every tool an object with a `name` and an
+    /// `inputSchema`, and so on), since the emulator serves it as it is.
+    ///
+    /// ```
+    /// use elevenlabs_mcp_emulator::Emulator;
+    /// let ok = Emulator::builder().tools_json(br#"{"*": [{"name": "add", "inputSchema": {}}]}"#);
+    /// assert!(ok.is_ok());
+    /// let err = Emulator::builder().tools_json(br#"{"*": [{"name": "add"}]}"#).unwrap_err();
+    /// assert!(err.contains("inputSchema"), "{err}");
+    /// ```
     ///
     /// # Errors
     ///
-    /// The text is not such an object; the message says what is wrong.
+    /// The text is not such an object; the message says what is wrong, and where.
     pub fn tools_json(mut self, text: &[u8]) -> Result<Self, String> {
         let fixtures: serde_json::Map<String, Value> =
             serde_json::from_slice(text).map_err(|e| e.to_string())?;
@@ -139,6 +153,11 @@ impl EmulatorBuilder {
                 .as_array()
                 .cloned()
                 .ok_or(format!("`{url}` must map to an array of tools"))?;
+            if let Some(problem) = api::unservable(&tools) {
+                return Err(format!(
+                    "`{url}`: not tools a server could list ({problem})"
+                ));
+            }
             self = if url == "*" {
                 self.default_tools(tools)
             } else {

@@ -84,13 +84,21 @@ impl Workspace {
 
 /// Reads a state file: a journal of JSON lines, each a put, a delete or the id counter.
 fn load(path: &Path) -> std::io::Result<(Servers, u64)> {
-    let invalid = |why: String| {
+    let bytes = std::fs::read(path)?;
+    parse(&bytes).map_err(|why| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidData,
             format!("{}: {why}", path.display()),
         )
-    };
-    let bytes = std::fs::read(path)?;
+    })
+}
+
+/// The servers and id counter of a state file's bytes.
+///
+/// # Errors
+///
+/// A line (but a torn last one) is not a journal record: which line, and why.
+pub(crate) fn parse(bytes: &[u8]) -> Result<(Servers, u64), String> {
     let mut servers = Servers::new();
     let mut next_id = 0;
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
@@ -103,12 +111,34 @@ fn load(path: &Path) -> std::io::Result<(Servers, u64)> {
             // A crash while appending can leave the last line torn. It was never
             // acknowledged (that waits for the flush), so it is dropped.
             Err(_) if n + 1 == lines.len() => break,
-            Err(e) => return Err(invalid(format!("line {}: {e}", n + 1))),
+            Err(e) => return Err(format!("line {}: {e}", n + 1)),
         };
+        // The emulator serves what it loads: a put must be a server it could have written.
+        if let Some(put) = record.get("put")
+            && !put.get("id").is_some_and(Value::is_string)
+        {
+            return Err(format!(
+                "line {}: a put must be a server object with a string `id`",
+                n + 1
+            ));
+        }
         next_id = next_id.max(record["next_id"].as_u64().unwrap_or(0));
         apply(&mut servers, &record);
     }
     Ok((servers, next_id))
+}
+
+/// The bytes of a compact state file: one put per server, or only the counter.
+pub(crate) fn compacted(servers: &Servers, next_id: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    if servers.is_empty() {
+        out.extend_from_slice(json!({"next_id": next_id}).to_string().as_bytes());
+        out.push(b'\n');
+    }
+    for (id, server) in servers {
+        out.extend(record_line(id, Some(server), next_id));
+    }
+    out
 }
 
 /// Applies one journal record to `servers`: a put replaces the server in its place (or adds
@@ -149,15 +179,7 @@ fn compact(path: &Path, servers: &Servers, next_id: u64) -> std::io::Result<()> 
     ));
     let written = (|| {
         let mut file = File::create(&tmp)?;
-        let mut out = Vec::new();
-        if servers.is_empty() {
-            out.extend_from_slice(json!({"next_id": next_id}).to_string().as_bytes());
-            out.push(b'\n');
-        }
-        for (id, server) in servers {
-            out.extend(record_line(id, Some(server), next_id));
-        }
-        file.write_all(&out)?;
+        file.write_all(&compacted(servers, next_id))?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)
     })();

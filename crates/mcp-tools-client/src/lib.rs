@@ -75,6 +75,9 @@ mod sse_channel;
 mod streamable_channel;
 mod transport;
 
+#[cfg(fuzzing)]
+pub mod fuzzing;
+
 pub use error::{Bound, ListError, Problem, Step};
 pub use limits::{
     DEFAULT_DEADLINE, DEFAULT_MAX_DEPTH, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_PAGES,

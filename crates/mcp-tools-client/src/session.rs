@@ -165,7 +165,7 @@ pub(crate) async fn list(
 ///
 /// A missing, null or empty `nextCursor` ends the listing: an empty cursor is a common way
 /// for servers to say there is no next page.
-fn take_page(
+pub(crate) fn take_page(
     mut result: Map<String, Value>,
     tools: &mut Vec<Map<String, Value>>,
     max_tools: usize,

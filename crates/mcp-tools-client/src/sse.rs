@@ -10,6 +10,9 @@ use std::collections::VecDeque;
 
 use crate::error::Bound;
 
+/// The byte order mark a stream may start with, dropped.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Event {
@@ -34,8 +37,9 @@ pub(crate) struct Parser {
     line: Vec<u8>,
     /// The last chunk ended in CR: an LF starting the next one belongs to it.
     after_cr: bool,
-    /// Nothing has been read yet: a BOM may come first.
-    at_start: bool,
+    /// How much of a leading BOM has been read, while the stream may still start with one
+    /// (it may be split across chunks); `None` past the start.
+    bom: Option<usize>,
     name: Option<String>,
     data: Vec<u8>,
     /// Some `data` field was seen in this event (an empty one counts).
@@ -50,7 +54,7 @@ impl Parser {
             max_data,
             line: Vec::new(),
             after_cr: false,
-            at_start: true,
+            bom: Some(0),
             name: None,
             data: Vec::new(),
             has_data: false,
@@ -60,14 +64,20 @@ impl Parser {
 
     /// Takes the next bytes of the stream; events they complete are queued for [`Self::next`].
     pub(crate) fn feed(&mut self, mut bytes: &[u8]) -> Result<(), Overflow> {
-        if self.at_start && !bytes.is_empty() {
-            // The BOM may itself be split across chunks; a stream that starts with part of
-            // one and then something else is not worth handling (the bytes become a field
-            // name no one reads).
-            if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-                bytes = rest;
+        if let Some(matched) = self.bom {
+            let n = bytes.len().min(BOM.len() - matched);
+            if bytes[..n] == BOM[matched..matched + n] {
+                bytes = &bytes[n..];
+                if matched + n < BOM.len() {
+                    self.bom = Some(matched + n);
+                    return Ok(());
+                }
+                self.bom = None;
+            } else {
+                // Not a BOM after all: the bytes held back for one are the stream's.
+                self.bom = None;
+                self.feed(&BOM[..matched])?;
             }
-            self.at_start = false;
         }
         if self.after_cr {
             self.after_cr = false;
@@ -211,6 +221,22 @@ mod tests {
         }
         let bytes: Vec<&[u8]> = stream.chunks(1).collect();
         assert_eq!(events(&bytes), expected);
+    }
+
+    #[test]
+    fn a_bom_split_across_chunks_is_dropped_and_a_false_start_kept() {
+        let expected = vec![ev("message", "x")];
+        assert_eq!(events(&[b"\xEF\xBB", b"\xBFdata: x\n\n"]), expected);
+        assert_eq!(
+            events(&[b"\xEF", b"", b"\xBB", b"\xBF", b"data: x\n\n"]),
+            expected
+        );
+        // Bytes that begin like a BOM and then differ are the stream's: here a field name
+        // no one reads, so the event has only the second line's data.
+        assert_eq!(
+            events(&[b"\xEF\xBB", b"data: y\ndata: x\n\n"]),
+            vec![ev("message", "x")]
+        );
     }
 
     #[test]

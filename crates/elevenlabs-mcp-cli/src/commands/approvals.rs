@@ -34,7 +34,7 @@ pub(super) async fn approvals(client: &Client, cmd: Approvals, out: Out) -> Outc
             names.join(", ")
         )
     })?;
-    let scope = scan::Scope::of(&tools);
+    let scope = scan::scope_of(&tools);
     let findings = scan::scan_listed(&found.config.name, listed, &scope);
     let blocking = scan::blocking(&tool, &findings, &allow_flagged);
     if !blocking.is_empty() {

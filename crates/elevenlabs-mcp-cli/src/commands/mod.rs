@@ -322,7 +322,7 @@ async fn vet_approvals(
         {
             match now {
                 Some(now) => {
-                    let scope = crate::scan::Scope::of(tools);
+                    let scope = crate::scan::scope_of(tools);
                     *findings = crate::scan::scan_listed(&server, now, &scope);
                 }
                 None => *unlisted = true,

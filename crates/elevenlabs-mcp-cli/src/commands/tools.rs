@@ -96,7 +96,7 @@ pub(super) async fn tools(client: &Client, cmd: Tools, out: Out) -> Outcome {
                     }
                 }
                 // A new or changed definition is read before it is trusted.
-                let scope = scan::Scope::of(&tools);
+                let scope = scan::scope_of(&tools);
                 for tool in tools.iter().filter(|t| {
                     pinned
                         .and_then(|p| p.tools.get(&t.name))

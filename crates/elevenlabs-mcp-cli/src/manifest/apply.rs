@@ -423,7 +423,7 @@ impl Walk<'_> {
                 // plan), and a high-severity finding stops it unless the user allows it.
                 let approval = match self.tool(state, &id, tool).await? {
                     Some(listed) => {
-                        let scope = crate::scan::Scope::of(state.tools.as_deref().unwrap_or(&[]));
+                        let scope = crate::scan::scope_of(state.tools.as_deref().unwrap_or(&[]));
                         let findings = crate::scan::scan_listed(server, &listed, &scope);
                         let blocking = crate::scan::blocking(tool, &findings, self.allowed.flagged);
                         if !blocking.is_empty() {

@@ -1,4 +1,4 @@
-//! The scanner against the corpus in `tests/scan-corpus`: real tool definitions of public
+//! The scanner against the corpus in `tests/corpus`: real tool definitions of public
 //! MCP servers and benign look-alikes (none may be flagged), and published and written
 //! poisoning examples (every one must be flagged at high severity). A tool with a non-empty
 //! `kinds` list is poisoned; every other tool is benign. Run with `--nocapture` for the
@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::{Finding, Scope, Severity, scan_tool};
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scan-corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
 }
 
 fn read(path: &Path) -> Value {
