@@ -63,3 +63,12 @@ pub fn read_lock(bytes: &[u8]) -> Result<String, String> {
     let lock = crate::audit::parse_lock(bytes).map_err(|e| e.to_string())?;
     serde_json::to_string_pretty(&lock).map_err(|e| e.to_string())
 }
+
+/// The JSON Schema of one manifest entry (what `manifest schema` publishes for an item of
+/// `servers`), with its `$defs` inlined under `$defs`: the structured manifest target
+/// generates entries from it.
+pub fn entry_schema() -> serde_json::Value {
+    let (mut entry, defs) = crate::manifest::entry::schema();
+    entry["$defs"] = serde_json::Value::Object(defs);
+    entry
+}

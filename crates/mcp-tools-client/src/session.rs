@@ -180,22 +180,23 @@ pub(crate) fn take_page(
     if tools.len().saturating_add(page.len()) > max_tools {
         return Err(ListError::TooManyTools { limit: max_tools });
     }
-    for (i, tool) in page.into_iter().enumerate() {
-        match tool {
-            Value::Object(tool) if tool.get("name").is_some_and(Value::is_string) => {
-                tools.push(tool);
-            }
-            _ => {
-                return Err(ListError::malformed(
-                    step,
-                    format!(
-                        "tool {} of the page is not an object with a string name",
-                        i + 1
-                    ),
-                ));
-            }
-        }
+    // The whole page is checked before any of it is taken: a refused page adds nothing.
+    if let Some(i) = page
+        .iter()
+        .position(|tool| !tool.get("name").is_some_and(Value::is_string))
+    {
+        return Err(ListError::malformed(
+            step,
+            format!(
+                "tool {} of the page is not an object with a string name",
+                i + 1
+            ),
+        ));
     }
+    tools.extend(page.into_iter().filter_map(|tool| match tool {
+        Value::Object(tool) => Some(tool),
+        _ => None,
+    }));
     match result.remove("nextCursor") {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(c)) if c.is_empty() => Ok(None),

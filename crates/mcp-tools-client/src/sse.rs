@@ -64,6 +64,11 @@ impl Parser {
 
     /// Takes the next bytes of the stream; events they complete are queued for [`Self::next`].
     pub(crate) fn feed(&mut self, mut bytes: &[u8]) -> Result<(), Overflow> {
+        if bytes.is_empty() {
+            // Nothing to read, and nothing to forget: a CR that ended the last chunk still
+            // waits for the LF that may start the next.
+            return Ok(());
+        }
         if let Some(matched) = self.bom {
             let n = bytes.len().min(BOM.len() - matched);
             if bytes[..n] == BOM[matched..matched + n] {
@@ -221,6 +226,17 @@ mod tests {
         }
         let bytes: Vec<&[u8]> = stream.chunks(1).collect();
         assert_eq!(events(&bytes), expected);
+    }
+
+    /// Found by the `mcp_framing` fuzz target: an empty chunk between a CR and its LF made
+    /// the LF a second line end, and so a blank line that dispatched a cut-off event.
+    #[test]
+    fn an_empty_chunk_between_cr_and_lf_changes_nothing() {
+        assert_eq!(events(&[b"data: x\r", b"", b"\n"]), vec![]);
+        assert_eq!(
+            events(&[b"data: x\r", b"", b"\n\r", b"", b"\n"]),
+            vec![ev("message", "x")]
+        );
     }
 
     #[test]

@@ -242,10 +242,14 @@ pub fn schema() -> (Value, Map<String, Value>) {
 
 /// The keys an entry takes, and the keys a tool config of it takes, from [`schema`].
 pub fn keys() -> (Vec<String>, Vec<String>) {
-    let (server, _) = schema();
-    let entry = schema::properties(&server);
-    let tool_config = schema::properties(&server["properties"][TOOL_CONFIGS]["items"]);
-    (entry, tool_config)
+    // Every manifest read asks; the schema is the same for the life of the process.
+    static KEYS: std::sync::LazyLock<(Vec<String>, Vec<String>)> = std::sync::LazyLock::new(|| {
+        let (server, _) = schema();
+        let entry = schema::properties(&server);
+        let tool_config = schema::properties(&server["properties"][TOOL_CONFIGS]["items"]);
+        (entry, tool_config)
+    });
+    KEYS.clone()
 }
 
 #[cfg(test)]

@@ -35,6 +35,43 @@ impl Locations {
     }
 }
 
+/// The lines of `text` as YAML counts them: LF, CRLF and a lone CR each end one. Every
+/// line and column of a manifest problem is in these terms.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split("\r\n").flat_map(|l| l.split(['\n', '\r']))
+}
+
+/// The line and column (from 1) of the character at `index` (in characters from the start),
+/// or of the end of the text when it is further.
+pub fn at_char(text: &str, index: usize) -> (usize, usize) {
+    let (mut line, mut column) = (1, 1);
+    let mut chars = text.chars().take(index).peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => {
+                line += 1;
+                column = 1;
+            }
+            _ => column += 1,
+        }
+    }
+    (line, column)
+}
+
+/// `(line, column)` moved inside `text`: a parser may point just past its end (at the
+/// line after a last line without a break), and a report points at characters that exist.
+pub fn clamp(text: &str, (line, column): (usize, usize)) -> (usize, usize) {
+    let widths: Vec<usize> = lines(text).map(|l| l.chars().count()).collect();
+    let last = widths.len();
+    if line > last {
+        // Past the last line: the end of the text.
+        return (last, widths[last - 1] + 1);
+    }
+    let line = line.max(1);
+    (line, column.clamp(1, widths[line - 1] + 1))
+}
+
 enum Frame {
     Map { path: String, key: Option<String> },
     Seq { path: String, index: usize },
@@ -139,5 +176,27 @@ mod tests {
         assert_eq!(at.get("servers[0].missing").0, 2);
         let json = Locations::of("{\"servers\": [{\"name\": \"A\"}]}");
         assert_eq!(json.get("servers[0].name"), (1, 15));
+    }
+
+    #[test]
+    fn lines_end_where_yaml_ends_them() {
+        let text = "a\r\nb\rc\nd";
+        assert_eq!(lines(text).collect::<Vec<_>>(), ["a", "b", "c", "d"]);
+        assert_eq!(at_char(text, 0), (1, 1));
+        assert_eq!(at_char(text, 3), (2, 1));
+        assert_eq!(at_char(text, 5), (3, 1));
+        assert_eq!(at_char(text, 99), (4, 2));
+        // A lone CR ends a line for YAML: the parser's locations count it.
+        let at = Locations::of("servers:\r  - name: A\r");
+        assert_eq!(at.get("servers[0].name"), (2, 5));
+    }
+
+    #[test]
+    fn places_past_the_end_are_moved_onto_the_text() {
+        // serde_norway reports an unclosed flow mapping at the line after the last.
+        assert_eq!(clamp("servers: {a", (2, 1)), (1, 12));
+        assert_eq!(clamp("", (3, 9)), (1, 1));
+        assert_eq!(clamp("ab\ncd", (2, 2)), (2, 2));
+        assert_eq!(clamp("ab\ncd", (1, 40)), (1, 3));
     }
 }

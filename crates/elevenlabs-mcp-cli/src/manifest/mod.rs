@@ -123,6 +123,15 @@ fn join(path: &str, key: &str) -> String {
 /// Reads a manifest (YAML, or JSON) from `text`; `file` names it in messages. Nothing is
 /// sent: every check runs here, and any problem refuses the whole manifest.
 pub fn parse(file: &str, text: &str) -> (Option<Manifest>, Findings) {
+    let (manifest, mut findings) = read(file, text);
+    // Every place a report points at exists in the text.
+    for p in findings.problems.iter_mut().chain(&mut findings.warnings) {
+        (p.line, p.column) = locate::clamp(text, (p.line, p.column));
+    }
+    (manifest, findings)
+}
+
+fn read(file: &str, text: &str) -> (Option<Manifest>, Findings) {
     // Before anything that expands aliases or builds the document.
     if let Err(over) = budget::check(text) {
         let findings = Findings {
@@ -144,7 +153,11 @@ pub fn parse(file: &str, text: &str) -> (Option<Manifest>, Findings) {
     let doc: Value = match serde_norway::from_str(text) {
         Ok(doc) => doc,
         Err(e) => {
-            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            // libyaml's own line count also breaks at U+0085, U+2028 and U+2029; the
+            // character index is recounted as every other problem counts lines.
+            let (line, column) = e
+                .location()
+                .map_or((1, 1), |l| locate::at_char(text, l.index()));
             reader.findings.problems.push(Problem {
                 file: file.to_owned(),
                 line,
@@ -494,6 +507,37 @@ mod tests {
         );
         let http = problems("servers:\n  - name: A\n    url: http://x.example\n");
         assert!(http[0].starts_with("m.yaml:3:5: "), "{http:?}");
+    }
+
+    /// Found by the `manifest` fuzz target: a flow mapping left open at the end of a text
+    /// without a last line break was reported at a line after the last.
+    #[test]
+    fn a_problem_at_the_end_points_at_the_text() {
+        assert_eq!(
+            problems("seers:rs: {coc")
+                .iter()
+                .map(|p| p.split(": not valid YAML").next().unwrap_or_default())
+                .collect::<Vec<_>>(),
+            ["m.yaml:1:15"]
+        );
+    }
+
+    /// A lone CR ends a line for YAML, and for the report: the line a problem names is the
+    /// line the report shows.
+    #[test]
+    fn lines_ended_by_a_lone_cr_are_counted_as_yaml_counts_them() {
+        let text = "servers:\r  - name: Docs\r    url: https://x.example\r    colour: red\r";
+        let (_, findings) = parse("m.yaml", text);
+        assert_eq!(findings.problems.len(), 1, "{:?}", findings.problems);
+        assert_eq!(
+            (findings.problems[0].line, findings.problems[0].column),
+            (4, 5)
+        );
+        let report = report::render(&findings.problems, text);
+        assert!(report.contains("colour: red"), "{report}");
+        // libyaml also breaks lines at U+2028; the problem is still placed by LF and CR.
+        let (_, findings) = parse("m.yaml", "servers: [\u{2028}\n  {name: x");
+        assert_eq!(findings.problems[0].line, 2, "{:?}", findings.problems);
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub fn render(problems: &[Problem], text: &str) -> String {
     let mut out = String::new();
     for problem in problems {
         let title = problem.to_string();
-        let line = text.lines().nth(problem.line.saturating_sub(1));
+        let line = super::locate::lines(text).nth(problem.line.saturating_sub(1));
         let rendered = match line {
             Some(line) => {
                 let (excerpt, span) = place(line, problem.column);

@@ -8,7 +8,18 @@ use super::entry;
 
 /// The schema of a generated type as JSON (`$defs` included).
 pub fn of<T: schemars::JsonSchema>() -> Value {
-    serde_json::to_value(schemars::schema_for!(T)).unwrap_or(Value::Null)
+    // Generating a schema costs more than reading a small manifest: each type's is made
+    // once per process.
+    static MADE: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, Value>>> =
+        std::sync::LazyLock::new(Default::default);
+    // `schema_id` tells types apart (a module path and generics, not only the name).
+    let id = T::schema_id().into_owned();
+    let mut made = MADE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    made.entry(id)
+        .or_insert_with(|| serde_json::to_value(schemars::schema_for!(T)).unwrap_or(Value::Null))
+        .clone()
 }
 
 /// The property names of an object schema.
