@@ -295,8 +295,13 @@ pub enum Tools {
     /// with findings, 1 on error.
     Scan {
         /// Servers to scan (all when none).
-        #[arg(conflicts_with = "url")]
+        #[arg(conflicts_with_all = ["url", "file"])]
         servers: Vec<String>,
+        /// Scan the tools saved in FILE instead, with no API and no key: a `tools/list`
+        /// result (`{"tools": [...]}`) or the JSON-RPC response carrying one, an array of
+        /// tools, or a map of server names to either.
+        #[arg(long, value_name = "FILE", conflicts_with = "url")]
+        file: Option<PathBuf>,
         #[command(flatten)]
         probe: ProbeArgs,
         /// The manifest that declares the servers: `--output sarif` points each alert at

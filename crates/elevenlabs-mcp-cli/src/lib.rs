@@ -25,6 +25,7 @@ mod probe;
 mod progress;
 mod resolve;
 mod scan;
+mod scan_file;
 
 /// Runs the command with the process's arguments, as `elevenlabs-mcp` does: an error is
 /// printed on standard error after `error:` and exits 1; usage errors exit through clap.

@@ -132,6 +132,17 @@ async fn run(cli: Cli, out: output::Out) -> Outcome {
                 .transpose()?;
             tools::scan_url(&target, &globals.route, manifest.as_ref(), out).await
         }
+        Command::Tools(crate::cli::Tools::Scan {
+            file: Some(file),
+            manifest,
+            ..
+        }) => {
+            let manifest = manifest
+                .as_deref()
+                .map(crate::ci::Manifest::read)
+                .transpose()?;
+            tools::scan_file(&file, manifest.as_ref(), out)
+        }
         Command::Tools(cmd) => tools::tools(&connect()?, cmd, out).await,
         Command::Approvals(cmd) => approvals::approvals(&connect()?, cmd, out).await,
         Command::Pull { file, force } => pull(&connect()?, file.as_deref(), force, out).await,

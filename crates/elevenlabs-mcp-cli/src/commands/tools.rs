@@ -194,14 +194,40 @@ async fn scan(
     let servers = chosen(client, names).await?;
     let fetched = listed_all(client, servers).await;
     let mut errors = Vec::new();
-    let mut listed: Vec<(String, Vec<elevenlabs_mcp::Tool>)> = Vec::new();
+    let mut listed = Vec::new();
     for (server, tools) in fetched {
         match tools {
-            Ok(tools) => listed.push((server.config.name, tools)),
+            Ok(tools) => listed.push((server.config.name, as_sent(&tools))),
             Err(e) => errors.push(e),
         }
     }
     report_scan(&listed, errors, manifest, out)
+}
+
+/// Tools as the server sent them (MCP's camelCase keys), which is what the scan reads.
+fn as_sent(tools: &[elevenlabs_mcp::Tool]) -> Vec<serde_json::Value> {
+    tools
+        .iter()
+        .map(|t| serde_json::to_value(t).unwrap_or(serde_json::Value::Null))
+        .collect()
+}
+
+/// `tools scan --file`: tools saved from a listing, scanned with no API.
+pub(super) fn scan_file(
+    path: &std::path::Path,
+    manifest: Option<&crate::ci::Manifest>,
+    out: Out,
+) -> Outcome {
+    let bytes = crate::files::read_bounded(path, crate::files::DATA_FILE_LIMIT)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let doc: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    let name = path
+        .file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let listed = crate::scan_file::servers(doc, &name)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    report_scan(&listed, Vec::new(), manifest, out)
 }
 
 /// `tools scan --url`: a server that is not registered, scanned as it lists its tools.
@@ -214,7 +240,12 @@ pub(super) async fn scan_url(
     let tools = crate::probe::list(target, routes)
         .await
         .map_err(|e| format!("{}: {e}", target.url))?;
-    report_scan(&[(target.url.clone(), tools)], Vec::new(), manifest, out)
+    report_scan(
+        &[(target.url.clone(), as_sent(&tools))],
+        Vec::new(),
+        manifest,
+        out,
+    )
 }
 
 /// `tools list --url`: the tools of a server that is not registered.
@@ -244,7 +275,7 @@ pub(super) async fn list_url(
 /// The findings of the tools of `listed` (server name, tools), and the servers that could
 /// not be listed: exit 0 with no finding, 2 with findings, 1 when a server failed.
 fn report_scan(
-    listed: &[(String, Vec<elevenlabs_mcp::Tool>)],
+    listed: &[(String, Vec<serde_json::Value>)],
     errors: Vec<String>,
     manifest: Option<&crate::ci::Manifest>,
     out: Out,
@@ -252,18 +283,18 @@ fn report_scan(
     let style = out.style;
     // Every tool name of the scan, so that a description naming another server's tool is
     // read as shadowing it.
-    let scope = scan::Scope::new(
-        listed
+    let scope = scan::Scope::new(listed.iter().flat_map(|(_, tools)| {
+        tools
             .iter()
-            .flat_map(|(_, tools)| tools.iter().map(|t| t.name.as_str())),
-    );
+            .filter_map(|t| t.get("name").and_then(serde_json::Value::as_str))
+    }));
     let tool_count: usize = listed.iter().map(|(_, tools)| tools.len()).sum();
     let findings: Vec<scan::Finding> = listed
         .iter()
         .flat_map(|(server, tools)| {
             tools
                 .iter()
-                .flat_map(|t| scan::scan_listed(server, t, &scope))
+                .flat_map(|t| scan::scan_tool(server, t, &scope))
                 .collect::<Vec<_>>()
         })
         .collect();
