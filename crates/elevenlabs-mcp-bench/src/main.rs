@@ -11,6 +11,8 @@
 //! - with `--cli PATH`, that `elevenlabs-mcp` binary's `apply` of 100 servers and `tools
 //!   audit` of 100 against an emulator limited to 8 calls in flight, 50 ms a call.
 //!
+//! `elevenlabs-mcp-bench scan` measures the tool scanner alone (tools per second).
+//!
 //! `--quick` does a token amount of each Rust measurement, for CI to keep this compiling and
 //! running; its figures mean nothing. Run `scripts/bench` for the real thing.
 
@@ -23,6 +25,7 @@ mod decode;
 mod mcp;
 mod measure;
 mod report;
+mod scan;
 mod server;
 mod store;
 mod vendor;
@@ -123,6 +126,13 @@ fn main() -> Result<()> {
         let quick = args.any(|a| a == "--quick");
         let rows = mcp::rows(Path::new(&python), quick)?;
         print!("{}", report::table(&rows));
+        return Ok(());
+    }
+    if args.peek().map(String::as_str) == Some("scan") {
+        // The scanner's rows alone: `elevenlabs-mcp-bench scan [--quick]`.
+        let quick = args.any(|a| a == "--quick");
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mcp-tool-scan/tests/corpus");
+        print!("{}", report::table(&scan::rows(&corpus, quick)?));
         return Ok(());
     }
     if args.peek().map(String::as_str) == Some("cli") {

@@ -29,7 +29,10 @@ pub fn servers(doc: Value, name: &str) -> Result<Vec<(String, Vec<Value>)>, Stri
     }
     let mut out = Vec::new();
     for (server, value) in map {
-        match listing(&value, &format!("/{}", server.replace('~', "~0").replace('/', "~1")))? {
+        match listing(
+            &value,
+            &format!("/{}", server.replace('~', "~0").replace('/', "~1")),
+        )? {
             Some(tools) => out.push((server, tools)),
             None => {
                 return Err(format!(
@@ -77,10 +80,18 @@ mod tests {
     #[test]
     fn every_saved_shape_is_read() {
         let tool = json!({"name": "add"});
-        assert_eq!(shape(json!([tool, tool])), Ok(vec![("saved.json".into(), 2)]));
-        assert_eq!(shape(json!({"tools": [tool]})), Ok(vec![("saved.json".into(), 1)]));
         assert_eq!(
-            shape(json!({"jsonrpc": "2.0", "id": 2, "result": {"tools": [tool], "nextCursor": "x"}})),
+            shape(json!([tool, tool])),
+            Ok(vec![("saved.json".into(), 2)])
+        );
+        assert_eq!(
+            shape(json!({"tools": [tool]})),
+            Ok(vec![("saved.json".into(), 1)])
+        );
+        assert_eq!(
+            shape(
+                json!({"jsonrpc": "2.0", "id": 2, "result": {"tools": [tool], "nextCursor": "x"}})
+            ),
             Ok(vec![("saved.json".into(), 1)])
         );
         assert_eq!(
@@ -88,7 +99,10 @@ mod tests {
             Ok(vec![("Docs".into(), 1), ("Tickets".into(), 2)])
         );
         // A tool without inputSchema (which the API's type requires) is still scanned.
-        assert_eq!(shape(json!([{"description": "x"}])), Ok(vec![("saved.json".into(), 1)]));
+        assert_eq!(
+            shape(json!([{"description": "x"}])),
+            Ok(vec![("saved.json".into(), 1)])
+        );
     }
 
     #[test]

@@ -330,7 +330,12 @@ fn a_saved_listing_is_scanned_without_the_api() {
     let closed = "http://127.0.0.1:9";
     let response = json!({"jsonrpc": "2.0", "id": 2, "result": {"tools": poisoned_tools()}});
     let saved = common::write(dir.path(), "listing.json", &response.to_string());
-    let found = expect(closed, &["--output", "json", "tools", "scan", "--file", &saved], dir.path(), 2);
+    let found = expect(
+        closed,
+        &["--output", "json", "tools", "scan", "--file", &saved],
+        dir.path(),
+        2,
+    );
     let report: Value = serde_json::from_str(&found).expect("JSON");
     let findings = report["findings"].as_array().expect("findings");
     assert!(
@@ -344,7 +349,12 @@ fn a_saved_listing_is_scanned_without_the_api() {
     // A map of servers: the clean one has nothing, the poisoned one its findings.
     let map = json!({"Docs": clean_tools(), "Calc": {"tools": poisoned_tools()}});
     let saved = common::write(dir.path(), "servers.json", &map.to_string());
-    let found = expect(closed, &["--output", "json", "tools", "scan", "--file", &saved], dir.path(), 2);
+    let found = expect(
+        closed,
+        &["--output", "json", "tools", "scan", "--file", &saved],
+        dir.path(),
+        2,
+    );
     let report: Value = serde_json::from_str(&found).expect("JSON");
     assert_eq!(report["servers"], 2, "{report}");
     let servers: Vec<&str> = report["findings"]
@@ -353,14 +363,24 @@ fn a_saved_listing_is_scanned_without_the_api() {
         .flatten()
         .filter_map(|f| f["server"].as_str())
         .collect();
-    assert!(servers.contains(&"Calc") && !servers.contains(&"Docs"), "{report}");
+    assert!(
+        servers.contains(&"Calc") && !servers.contains(&"Docs"),
+        "{report}"
+    );
 
-    let clean = common::write(dir.path(), "clean.json", &Value::Array(clean_tools()).to_string());
+    let clean = common::write(
+        dir.path(),
+        "clean.json",
+        &Value::Array(clean_tools()).to_string(),
+    );
     expect(closed, &["tools", "scan", "--file", &clean], dir.path(), 0);
 
     let odd = common::write(dir.path(), "odd.json", r#"{"Docs": [{"name": "a"}, 3]}"#);
     let refused = expect(closed, &["tools", "scan", "--file", &odd], dir.path(), 1);
-    assert!(refused.contains("/Docs/1: a tool must be a JSON object"), "{refused}");
+    assert!(
+        refused.contains("/Docs/1: a tool must be a JSON object"),
+        "{refused}"
+    );
     let broken = common::write(dir.path(), "broken.json", "{\"tools\": [");
     let refused = expect(closed, &["tools", "scan", "--file", &broken], dir.path(), 1);
     assert!(refused.contains("broken.json: not JSON"), "{refused}");

@@ -220,13 +220,14 @@ pub(super) fn scan_file(
 ) -> Outcome {
     let bytes = crate::files::read_bounded(path, crate::files::DATA_FILE_LIMIT)
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    let doc: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let listed = crate::scan_file::servers(doc, &name)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let doc: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let listed =
+        crate::scan_file::servers(doc, &name).map_err(|e| format!("{}: {e}", path.display()))?;
     report_scan(&listed, Vec::new(), manifest, out)
 }
 
