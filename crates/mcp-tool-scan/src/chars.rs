@@ -206,6 +206,9 @@ fn explained(
     }
 }
 
+/// The most of what a run of tag characters spells that [`visible`] shows.
+const SPELLED: usize = 200;
+
 /// `text` as a person should see it in a report: every hidden character named (`U+E0041`,
 /// `\x1b`), line breaks as `\n`, long runs of blanks counted, at most `max` characters.
 pub fn visible(text: &str, max: usize) -> String {
@@ -252,12 +255,18 @@ pub fn visible(text: &str, max: usize) -> String {
                     run.push(n);
                 }
                 let spelled: String = run.iter().collect();
+                // What a run spells is shown up to a report's width, however long it is.
+                let payload = tag_payload(&spelled);
+                let mut shown_payload: String = payload.chars().take(SPELLED).collect::<String>();
+                if payload.chars().count() > SPELLED {
+                    shown_payload.push('…');
+                }
                 format!(
                     "[U+{:04X}…U+{:04X}: {} tag characters spelling \"{}\"]",
                     c as u32,
                     *run.last().unwrap_or(&c) as u32,
                     run.len(),
-                    tag_payload(&spelled).escape_debug()
+                    shown_payload.escape_debug()
                 )
             }
             c if hidden(c).is_some() => format!("U+{:04X}", c as u32),
@@ -503,6 +512,26 @@ pub fn tag_payload(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_tag_run_is_shown_at_a_reports_width() {
+        let run: String = "x"
+            .repeat(100_000)
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xE0000).unwrap_or(c))
+            .collect();
+        let shown = visible(&format!("a{run}b"), 200);
+        assert!(
+            shown.contains("100000 tag characters spelling \"xxx"),
+            "{}",
+            &shown[..80]
+        );
+        assert!(
+            shown.chars().count() < 400,
+            "{} characters",
+            shown.chars().count()
+        );
+    }
 
     fn kinds(text: &str) -> Vec<Hidden> {
         unexplained(text).into_iter().map(|u| u.kind).collect()
