@@ -32,12 +32,25 @@ pub(super) fn check(text: &str, found: &mut Found) {
             let negated = negatable && negated_before(text, m.start());
             // A quotation inside the phrase ("override (\"Ignore all…") names it.
             let names_it = quoted(text, m.start(), m.end()) || m.as_str().contains(['"', '“', '«']);
-            !(negated || names_it)
+            let a_claim = rule == Rule::ConcealFromUser && forbids_a_claim(&text[m.end()..]);
+            !(negated || names_it || a_claim)
         });
         if let Some(m) = hit {
             found.add(rule, around(text, m.start(), m.end()));
         }
     }
+}
+
+// What follows "never tell the user" when it is a false claim the model must not make
+// ("… a schedule type is unsupported or missing"), not something it does to be hidden.
+pattern!(
+    FALSE_CLAIM,
+    r"(?i)^\s*(that\s+)?(an?|the|this|these|any)\s+[\w-]+(\s+[\w-]+)?\s+(is|are)\s+(not\s+)?(unsupported|supported|missing|unavailable|available|incomplete|impossible|empty|not\s+found)\b"
+);
+
+/// Whether the words after a "never tell the user" forbid a claim rather than hide an act.
+fn forbids_a_claim(after: &str) -> bool {
+    FALSE_CLAIM.is_match(&after.chars().take(80).collect::<String>())
 }
 
 #[cfg(test)]

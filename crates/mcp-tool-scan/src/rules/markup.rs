@@ -99,7 +99,13 @@ pub(super) fn check(text: &str, ctx: &Context<'_>, found: &mut Found) {
     {
         found.add(Rule::InstructionBlock, around(text, m.start(), m.end()));
     }
-    for marker in [&*ROLE_MARKER, &*SPEAKER_PREFIX, &*ADDRESSED] {
+    // Only a note addressed to agents may be an ordinary note on this tool's use; a role
+    // marker or a speaker prefix (`SYSTEM:`) speaks as someone the tool is not.
+    for (marker, is_note) in [
+        (&*ROLE_MARKER, false),
+        (&*SPEAKER_PREFIX, false),
+        (&*ADDRESSED, true),
+    ] {
         for m in marker.find_iter(text) {
             // "If you are an AI model, use this field to name yourself" asks a question of
             // the model about itself; it gives no order.
@@ -113,7 +119,18 @@ pub(super) fn check(text: &str, ctx: &Context<'_>, found: &mut Found) {
             let window: String = text[m.end()..].chars().take(120).collect();
             // A marker in a list ("<|im_start|>system, [SYSTEM])") is being named.
             let listed = window.trim_start().starts_with([',', ')', ';']);
-            if DIRECTIVE.is_match(&window) && !listed && !quoted(text, m.start(), m.end()) {
+            // A note to agents on how to fill this tool's own parameters ("FOR AI AGENTS:
+            // pass the project root as `outputDir`") is about using this tool, as long as
+            // it carries nothing to copy in (an address, a link, an account).
+            let paragraph: String = text[m.end()..].chars().take(400).collect();
+            let own_call = is_note
+                && super::shadowing::about_own_parameters(&paragraph, ctx)
+                && !PAYLOAD.is_match(&paragraph);
+            if DIRECTIVE.is_match(&window)
+                && !listed
+                && !own_call
+                && !quoted(text, m.start(), m.end())
+            {
                 found.add(
                     Rule::InstructionBlock,
                     around(text, m.start(), m.end() + window.len()),
@@ -133,6 +150,12 @@ pub(super) fn check(text: &str, ctx: &Context<'_>, found: &mut Found) {
         }
     }
 }
+
+// What a note has no business carrying: an address, a link, an account or card number.
+pattern!(
+    PAYLOAD,
+    r"(?i)\b[\w.+-]+@[\w-]+\.[\w.-]+\b|https?://|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b|\b\d{8,}\b|\bacct_\w+"
+);
 
 /// Whether a model-addressed tag is a block: it is a closing tag, it is closed later, or it
 /// starts its line (`--client-secret <secret>` is a placeholder).

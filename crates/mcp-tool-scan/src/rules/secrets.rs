@@ -107,7 +107,7 @@ pattern!(
 // Negations that govern the verb just after them ("do not include", "never send").
 pattern!(
     NEGATED_VERB,
-    r"(?i)\b(do\s+not|don't|dont|never|must\s+not|should\s+not|shouldn't|avoid|not\s+to|no\s+need\s+to|cannot|can't|won't|will\s+not|neither|nor)\s+(\w+\s+){0,2}?\w+"
+    r"(?i)\b(do\s+not|don't|dont|never|must\s+not|should\s+not|shouldn't|avoid|not\s+to|no\s+need\s+to|cannot|can't|won't|will\s+not|neither|nor)\s+(\w+\s+){0,2}?\w+(\s*,\s*(?:or\s+|and\s+|nor\s+)?\w+){0,4}(\s+(or|and|nor)\s+\w+)?"
 );
 
 /// Whether `sentence` (of `text`) asks for a secret or private data to be read or passed
@@ -173,6 +173,7 @@ fn handed_over(sentence: &str, text: &str, ctx: &Context<'_>) -> bool {
         if negated(sentence, verb.start())
             || ABOUT_A_SECRET.is_match(&sentence[secret.end()..])
             || quoted(sentence, secret.start(), secret.end())
+            || describes_a_result(&sentence[..verb.start()], verb.as_str())
         {
             return false;
         }
@@ -191,6 +192,19 @@ fn handed_over(sentence: &str, text: &str, ctx: &Context<'_>) -> bool {
             || names_a_parameter(sentence, ctx, true)
     })
 }
+
+/// Whether a third-person verb ("includes", "returns") tells what a result carries: the
+/// returned object is its subject ("The created subscription (includes the signing
+/// secret …)", "Returns: the token, which passes …"). An order is in the imperative.
+fn describes_a_result(before: &str, verb: &str) -> bool {
+    verb.len() > 3 && verb.ends_with('s') && RESULT_SUBJECT.is_match(super::tail(before, 120))
+}
+
+// The subject of a sentence about what comes back.
+pattern!(
+    RESULT_SUBJECT,
+    r"(?i)\b(returns?|returned|response|result|results|output|created|newly\s+created|generated)\b"
+);
 
 /// Whether the verb at `at` is governed by a negation just before it.
 fn negated(sentence: &str, at: usize) -> bool {

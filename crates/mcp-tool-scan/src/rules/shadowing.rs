@@ -32,7 +32,8 @@ pub(super) fn shadows(sentence: &str, ctx: &Context<'_>) -> bool {
     if OTHER_TOOL_DIRECTIVE.find_iter(sentence).any(|m| {
         !negated_before(sentence, m.start())
             && !contains_word(&m.as_str().to_lowercase(), &ctx.tool.to_lowercase())
-    }) {
+    }) && !about_own_parameters(sentence, ctx)
+    {
         return true;
     }
     // A rule for every tool, or for other tools in general, that changes what they do.
@@ -60,10 +61,41 @@ fn about_this_tool(rest: &str) -> bool {
     head.contains("this tool") || head.contains("this function")
 }
 
+/// Whether `text` is about this tool's own call: it names one of its parameters and no
+/// other tool by name ("You MUST provide `outputDir` for every tool call").
+pub(super) fn about_own_parameters(text: &str, ctx: &Context<'_>) -> bool {
+    let lower = text.to_lowercase();
+    // A parameter is named when it is written as code (`outputDir`, 'path') or its name is
+    // an identifier no prose uses (`output_dir`, `outputDir`); a parameter called `tool`
+    // or `args` is not named by "any other tool".
+    let names_own = ctx.parameters.iter().any(|p| {
+        let as_code = ['`', '\'', '"']
+            .iter()
+            .any(|q| text.contains(&format!("{q}{p}{q}")));
+        let identifier = p.contains('_')
+            || p.chars().skip(1).any(char::is_uppercase)
+            || p.chars().any(|c| c.is_ascii_digit());
+        p.chars().count() >= 3
+            && (as_code || identifier && contains_word(&lower, &p.to_lowercase()))
+    });
+    names_own && !names_a_tool_by_name(&lower, ctx)
+}
+
 /// Whether `text` names a tool other than this one: a tool of the scan, an identifier such
 /// as `send_email` or `slack.post_message`, or "the … tool".
 fn names_another_tool(text: &str, ctx: &Context<'_>) -> bool {
     let lower = text.to_lowercase();
+    names_a_tool_by_name(&lower, ctx)
+        || TOOL_WORD.find_iter(&lower).any(|m| {
+            let before = lower[..m.start()].trim_end();
+            // "this tool" and "the tool" are this one.
+            !before.ends_with("this") && !before.ends_with("the")
+        })
+}
+
+/// Whether `lower` (lower-cased text) names another tool: one of the scan, or an
+/// identifier that reads as a tool's name and is not one of this tool's parameters.
+fn names_a_tool_by_name(lower: &str, ctx: &Context<'_>) -> bool {
     let own = ctx.tool.to_lowercase();
     if ctx.other_tools.iter().any(|t| {
         let t = t.to_lowercase();
@@ -77,11 +109,6 @@ fn names_another_tool(text: &str, ctx: &Context<'_>) -> bool {
         .any(|word| {
             let word = word.trim_matches('.');
             word != own && looks_like_a_tool(word) && !own_parameter(word)
-        })
-        || TOOL_WORD.find_iter(&lower).any(|m| {
-            let before = lower[..m.start()].trim_end();
-            // "this tool" and "the tool" are this one.
-            !before.ends_with("this") && !before.ends_with("the")
         })
 }
 
