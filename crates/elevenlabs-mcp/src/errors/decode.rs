@@ -80,15 +80,63 @@ fn locate<T: serde::de::DeserializeOwned>(body: &[u8], first: serde_json::Error)
     };
     let de = &mut serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize::<_, T>(&mut *de) {
-        Err(e) => fail(e.path().to_string(), e.into_inner().to_string()),
+        Err(e) => fail(path_text(e.path()), e.into_inner().to_string()),
         // The document decoded, so what failed was the check for trailing bytes.
         Ok(_) => fail(".".into(), first.to_string()),
     }
 }
 
+/// A JSON path as the errors write it: `mcp_servers[3].config.name`, `.` for the whole
+/// body. A key that this notation would make ambiguous (empty, or holding `.`, `[`, `]`,
+/// quotes or blanks: the server's keys are untrusted) is written quoted, `["a.b"]`, so a
+/// path always names one place.
+fn path_text(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                let plain = !key.is_empty()
+                    && !key.contains(|c: char| {
+                        matches!(c, '.' | '[' | ']' | '"' | '\\')
+                            || c.is_whitespace()
+                            || c.is_control()
+                    });
+                if plain {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(key);
+                } else {
+                    out.push_str(&format!("[{}]", serde_json::Value::String(key.clone())));
+                }
+            }
+            Segment::Unknown => out.push_str(if out.is_empty() { "?" } else { ".?" }),
+        }
+    }
+    if out.is_empty() { ".".to_owned() } else { out }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `response_decode` fuzz target: a body failing under an empty key had
+    /// the empty path, which names nothing.
+    #[test]
+    fn a_key_the_path_notation_cannot_hold_is_quoted() {
+        let at = |body: &str| match decode::<crate::McpServerList>(body.as_bytes()) {
+            Err(Error::Decode(e)) => e.path,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(at(r#"{"": 1, "mcp_servers": 3}"#), "mcp_servers");
+        assert_eq!(at(r#"{"mcp_servers": [{"id": 7}]}"#), "mcp_servers[0].id");
+        assert_eq!(at(r#"{"mcp_servers": [], "x": tru}"#), "x");
+        assert_eq!(at(r#"{"mcp_servers": [], "": tru}"#), r#"[""]"#);
+        assert_eq!(at(r#"{"mcp_servers": [], "a.b": tru}"#), r#"["a.b"]"#);
+        assert_eq!(at("[]"), ".");
+    }
 
     #[test]
     fn decode_errors_name_the_json_path() {
