@@ -279,6 +279,25 @@ pub fn audit_server(
 mod tests {
     use super::*;
 
+    /// Found by the `lock_file` fuzz target: a number in a pinned schema read back one unit
+    /// in the last place off (2.111111111111111e50 became 2.1111111111111114e50), so a lock
+    /// written and read changed.
+    #[test]
+    fn a_lock_read_and_written_keeps_its_numbers() {
+        let text = r#"{"version": 1, "servers": {"Docs": {"id": "mcp_1", "tools": {"search": {
+            "sha256": "9cf", "description": "d",
+            "input_schema": {"maximum": 2.111111111111111e+50, "minimum": 0.1, "multipleOf": 5e-324}}}}}}"#;
+        let lock = parse_lock(text.as_bytes()).expect("a lock");
+        let written = serde_json::to_string_pretty(&lock).expect("writes");
+        let again = parse_lock(written.as_bytes()).expect("reads back");
+        assert_eq!(
+            serde_json::to_string_pretty(&again).expect("writes"),
+            written
+        );
+        let schema = &again.servers["Docs"].tools["search"].input_schema;
+        assert_eq!(schema["maximum"].as_f64(), Some(2.111111111111111e50));
+    }
+
     #[test]
     fn schema_changes_are_named_by_path() {
         let mut out = Vec::new();

@@ -195,58 +195,28 @@ pub fn without_young_copies(servers: Vec<McpServer>, desired: &super::Manifest) 
         .collect()
 }
 
-/// The workspace as listed lately, shared by every create that checks a name.
-///
-/// A list answers a create that asked while it was in flight, or that asked no later
-/// than one list's time after it ended: that is as fresh as a list of the create's own
-/// would be by the time its create arrives, since no list and create are one step (two
-/// runs can always create a name between them, which is what the dedupe after `apply`
-/// is for). Requiring a list that started after the ask made every create that arrived
-/// during a list wait for that one and then another, and kept a call in flight listing.
+/// The workspace as listed no earlier than a given moment, shared by every create that
+/// checks a name: one list answers all the creates that asked before it started.
 struct Recheck {
-    /// When the last list started, how long it took, and what it listed.
-    latest: tokio::sync::Mutex<Option<(Instant, std::time::Duration, Vec<McpServer>)>>,
+    latest: tokio::sync::Mutex<Option<(Instant, Vec<McpServer>)>>,
 }
 
 impl Recheck {
-    /// The servers named `name`, as listed fresh enough for a create asked at `asked`.
+    /// The servers named `name`, as listed after `asked`.
     async fn named(
         &self,
         client: &Client,
         name: &str,
         asked: Instant,
     ) -> Result<Vec<McpServer>, Error> {
-        self.listed(client, name, |at, took| at + took * 2 >= asked)
-            .await
-    }
-
-    /// The servers named `name`, as listed after `after`: whether a create whose answer
-    /// was lost happened can only be told by a list that started after it was sent.
-    async fn named_after(
-        &self,
-        client: &Client,
-        name: &str,
-        after: Instant,
-    ) -> Result<Vec<McpServer>, Error> {
-        self.listed(client, name, |at, _| at >= after).await
-    }
-
-    async fn listed(
-        &self,
-        client: &Client,
-        name: &str,
-        fresh_enough: impl Fn(Instant, std::time::Duration) -> bool,
-    ) -> Result<Vec<McpServer>, Error> {
         let mut latest = self.latest.lock().await;
-        let fresh = latest
-            .as_ref()
-            .is_some_and(|(at, took, _)| fresh_enough(*at, *took));
+        let fresh = latest.as_ref().is_some_and(|(at, _)| *at >= asked);
         if !fresh {
             let started = Instant::now();
             let servers = client.mcp_servers().list().await?;
-            *latest = Some((started, started.elapsed(), servers));
+            *latest = Some((started, servers));
         }
-        let servers = latest.as_ref().map(|(_, _, s)| s.as_slice()).unwrap_or(&[]);
+        let servers = latest.as_ref().map(|(_, s)| s.as_slice()).unwrap_or(&[]);
         let mut named: Vec<McpServer> = servers
             .iter()
             .filter(|s| s.config.name == name)
@@ -326,7 +296,6 @@ impl Walk<'_> {
             let note = self.adopt(oldest, fields).await?;
             return Ok(note);
         }
-        let sent = Instant::now();
         match api.create(config).await {
             Ok(created) => {
                 state.id = Some(created.id);
@@ -342,7 +311,7 @@ impl Walk<'_> {
                 // The create may have happened: look before anyone creates it again.
                 let listed = self
                     .recheck
-                    .named_after(self.client, server, sent)
+                    .named(self.client, server, Instant::now())
                     .await
                     .map_err(|l| format!("{e}; and listing to check failed: {l}"))?;
                 match listed.first() {
