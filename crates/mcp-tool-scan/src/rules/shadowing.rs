@@ -99,7 +99,7 @@ fn names_a_tool_by_name(lower: &str, ctx: &Context<'_>) -> bool {
     let own = ctx.tool.to_lowercase();
     if ctx.other_tools.iter().any(|t| {
         let t = t.to_lowercase();
-        t.len() >= 4 && t != own && contains_word(&lower, &t)
+        t.len() >= 4 && t != own && contains_word(lower, &t)
     }) {
         return true;
     }
