@@ -11,8 +11,12 @@ pub fn scope_of(tools: &[elevenlabs_mcp::Tool]) -> Scope {
 /// The findings of `tool`, one of the tools `server` lists, with the tool names of `scope`
 /// known to the shadowing rules.
 pub fn scan_listed(server: &str, tool: &elevenlabs_mcp::Tool, scope: &Scope) -> Vec<Finding> {
-    let value = serde_json::to_value(tool).unwrap_or(serde_json::Value::Null);
-    scan_tool(server, &value, scope)
+    scan_tool(server, &as_sent(tool), scope)
+}
+
+/// A tool as the server sent it (MCP's camelCase keys), which is what the scan reads.
+pub fn as_sent(tool: &elevenlabs_mcp::Tool) -> serde_json::Value {
+    serde_json::to_value(tool).unwrap_or(serde_json::Value::Null)
 }
 
 /// The high-severity findings that keep `tool` from being approved, unless the user named

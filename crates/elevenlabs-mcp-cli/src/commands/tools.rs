@@ -204,12 +204,9 @@ async fn scan(
     report_scan(&listed, errors, manifest, out)
 }
 
-/// Tools as the server sent them (MCP's camelCase keys), which is what the scan reads.
+/// Tools as the server sent them, which is what the scan reads.
 fn as_sent(tools: &[elevenlabs_mcp::Tool]) -> Vec<serde_json::Value> {
-    tools
-        .iter()
-        .map(|t| serde_json::to_value(t).unwrap_or(serde_json::Value::Null))
-        .collect()
+    tools.iter().map(scan::as_sent).collect()
 }
 
 /// `tools scan --file`: tools saved from a listing, scanned with no API.
